@@ -1,0 +1,93 @@
+"""StreamField blocks for article bodies."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorList
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.images.blocks import ImageBlock, ImageChooserBlock
+
+from samizdat.core.video import UnsupportedVideo, parse_video_url
+
+
+class HeadingBlock(blocks.StructBlock):
+    text = blocks.CharBlock(max_length=200)
+    level = blocks.ChoiceBlock(choices=[("h2", "Heading"), ("h3", "Subheading")], default="h2")
+
+    class Meta:
+        icon = "title"
+        template = "articles/blocks/heading.html"
+
+
+class FigureBlock(blocks.StructBlock):
+    """An image in the body: alt text is required unless the image is marked decorative."""
+
+    image = ImageBlock()
+    caption = blocks.CharBlock(required=False)
+    credit = blocks.CharBlock(required=False, help_text=_("Leave empty to use the image's credit."))
+
+    class Meta:
+        icon = "image"
+        template = "articles/blocks/figure.html"
+
+
+class PullQuoteBlock(blocks.StructBlock):
+    text = blocks.TextBlock()
+
+    class Meta:
+        icon = "openquote"
+        template = "articles/blocks/pull_quote.html"
+
+
+class BlockQuoteBlock(blocks.StructBlock):
+    text = blocks.TextBlock()
+    attribution = blocks.CharBlock(required=False)
+
+    class Meta:
+        icon = "openquote"
+        template = "articles/blocks/block_quote.html"
+
+
+class VideoBlock(blocks.StructBlock):
+    """A YouTube or PeerTube video behind a click-to-play facade."""
+
+    url = blocks.URLBlock(help_text=_("YouTube or PeerTube address"))
+    poster = ImageChooserBlock(required=False)
+    caption = blocks.CharBlock(required=False)
+
+    class Meta:
+        icon = "media"
+        template = "articles/blocks/video.html"
+
+    def clean(self, value):
+        value = super().clean(value)
+        try:
+            parse_video_url(value["url"])
+        except UnsupportedVideo as exc:
+            raise blocks.StructBlockValidationError(
+                block_errors={"url": ErrorList([ValidationError(str(exc))])}
+            ) from exc
+        return value
+
+
+class RelatedArticleBlock(blocks.StructBlock):
+    article = blocks.PageChooserBlock(page_type="articles.ArticlePage")
+    label = blocks.CharBlock(required=False, help_text=_("Defaults to 'Read also'."))
+
+    class Meta:
+        icon = "link"
+        template = "articles/blocks/related.html"
+
+
+class ArticleBodyBlock(blocks.StreamBlock):
+    paragraph = blocks.RichTextBlock(
+        features=["bold", "italic", "link", "ol", "ul", "superscript", "subscript"],
+        template="articles/blocks/paragraph.html",
+    )
+    heading = HeadingBlock()
+    image = FigureBlock()
+    pull_quote = PullQuoteBlock()
+    block_quote = BlockQuoteBlock()
+    video = VideoBlock()
+    related_article = RelatedArticleBlock()

@@ -1,0 +1,42 @@
+"""Rules about where articles live in the page tree."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+from wagtail.models import Page
+
+from samizdat.articles.models import ArticlePage, MonthArchivePage, SectionPage, YearArchivePage
+
+
+def section_for(article: Page) -> SectionPage | None:
+    """The section an article is filed under, from its place in the tree."""
+    step = Page.steplen
+    ancestor_paths = [article.path[:end] for end in range(step, len(article.path), step)]
+    return SectionPage.objects.filter(path__in=ancestor_paths).order_by("-depth").first()
+
+
+def month_folder(section: SectionPage, when) -> MonthArchivePage:
+    """The year/month folder of a section for a date, created (and published) if missing."""
+    when = timezone.localtime(when) if timezone.is_aware(when) else when
+    year_slug, month_slug = f"{when.year}", f"{when.month:02d}"
+    year = YearArchivePage.objects.child_of(section).filter(slug=year_slug).first()
+    if year is None:
+        year = section.add_child(instance=YearArchivePage(title=year_slug, slug=year_slug,
+                                                          locale_id=section.locale_id))
+    month = MonthArchivePage.objects.child_of(year).filter(slug=month_slug).first()
+    if month is None:
+        month = year.add_child(instance=MonthArchivePage(
+            title=format_date(when, "F Y"), slug=month_slug, locale_id=section.locale_id))
+    return month
+
+
+def file_article(article: ArticlePage) -> ArticlePage:
+    """Move an article created directly under a section into its year/month folder."""
+    parent = article.get_parent().specific
+    if not isinstance(parent, SectionPage):
+        return article
+    folder = month_folder(parent, article.display_date)
+    article.move(folder, pos="last-child")
+    article.refresh_from_db()
+    return article
