@@ -19,6 +19,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from samizdat.articles.blocks import ArticleBodyBlock
+from samizdat.core.chrome import OutletPageMixin
 from samizdat.core.pagination import paginate
 from samizdat.core.video import UnsupportedVideo, VideoEmbed, parse_video_url
 
@@ -46,7 +47,7 @@ class Topic(TranslatableMixin, index.Indexed, models.Model):
 register_snippet(Topic)
 
 
-class SectionPage(Page):
+class SectionPage(OutletPageMixin, Page):
     """A section of the outlet (Labor, International, Video…): an archive of its articles.
 
     Articles are filed below it in year and month folders, so no page ever has tens of
@@ -73,7 +74,7 @@ class SectionPage(Page):
         return context
 
 
-class YearArchivePage(Page):
+class YearArchivePage(OutletPageMixin, Page):
     """A year folder inside a section; created automatically when articles are filed."""
 
     parent_page_types = ["articles.SectionPage"]
@@ -121,7 +122,7 @@ class RelatedArticle(Orderable):
     panels = [FieldPanel("related")]
 
 
-class ArticlePage(Page):
+class ArticlePage(OutletPageMixin, Page):
     """One piece of journalism: an article, video, statement, interview, report or translation."""
 
     class Kind(models.TextChoices):
@@ -264,7 +265,7 @@ class DossierItem(Orderable):
     panels = [FieldPanel("article"), FieldPanel("note")]
 
 
-class DossierPage(Page):
+class DossierPage(OutletPageMixin, Page):
     """A curated, annotated reading list on one subject."""
 
     intro = RichTextField(features=["bold", "italic", "link"], blank=True)
@@ -298,7 +299,7 @@ class SeriesEpisode(Orderable):
     panels = [FieldPanel("article")]
 
 
-class VideoSeriesPage(Page):
+class VideoSeriesPage(OutletPageMixin, Page):
     """An ordered series of video episodes (e.g. a political-education course)."""
 
     description = RichTextField(features=["bold", "italic", "link"], blank=True)
@@ -323,7 +324,7 @@ class VideoSeriesPage(Page):
         return context
 
 
-class TopicIndexPage(RoutablePageMixin, Page):
+class TopicIndexPage(OutletPageMixin, RoutablePageMixin, Page):
     """/topics/ lists the topics; /topics/<slug>/ is one topic's archive."""
 
     intro = models.TextField(blank=True)
@@ -348,10 +349,14 @@ class TopicIndexPage(RoutablePageMixin, Page):
         articles = article_cards(locale=self.locale).filter(
             topics__translation_key=topic.translation_key
         )
+        translated_slugs = Topic.objects.filter(translation_key=topic.translation_key).values_list(
+            "locale_id", "slug"
+        )
         return self.render(
             request,
             context_overrides={"topic": topic, "articles": paginate(request, articles)},
             template="articles/topic_page.html",
+            chrome_subpaths={locale_id: f"{slug}/" for locale_id, slug in translated_slugs},
         )
 
     def topic_url(self, topic: Topic) -> str:

@@ -10,8 +10,10 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable, Page
 
+from samizdat.core.chrome import OutletPageMixin
 
-class HomePage(Page):
+
+class HomePage(OutletPageMixin, Page):
     """Lead story, a strip of featured stories, then one block per chosen section.
 
     Anything an editor leaves empty falls back to the latest articles.

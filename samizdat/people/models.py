@@ -14,6 +14,8 @@ from wagtail.models import Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from samizdat.core.chrome import OutletPageMixin
+
 FEDIVERSE_HANDLE = re.compile(r"^@?[A-Za-z0-9_.-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
 
 
@@ -69,7 +71,7 @@ class Person(index.Indexed, models.Model):
         return f"https://{server}/@{name}"
 
 
-class PeopleIndexPage(RoutablePageMixin, Page):
+class PeopleIndexPage(OutletPageMixin, RoutablePageMixin, Page):
     """/authors/ lists contributors; /authors/<slug>/ is one contributor's archive."""
 
     intro = models.TextField(blank=True)
@@ -100,7 +102,12 @@ class PeopleIndexPage(RoutablePageMixin, Page):
             request,
             context_overrides={"person": person, "articles": paginate(request, articles)},
             template="people/author_page.html",
+            chrome_subpaths={locale_id: f"{slug}/" for locale_id in self.all_locale_ids()},
         )
+
+    def all_locale_ids(self) -> list[int]:
+        """Every language this index exists in: a contributor's page exists in each."""
+        return list(self.get_translations(inclusive=True).values_list("locale_id", flat=True))
 
     def author_url(self, person: Person) -> str:
         return self.url + self.reverse_subpage("author", kwargs={"slug": person.slug})
