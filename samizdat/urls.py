@@ -1,4 +1,4 @@
-"""URLs: admin, documents, then every public page in the Wagtail tree, per language."""
+"""URLs: admin, documents, media, then every public page in the Wagtail tree, per language."""
 
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
@@ -7,6 +7,8 @@ from django.views.static import serve as serve_static_file
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
+
+from samizdat.core import routing
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -18,8 +20,11 @@ if settings.SERVE_MEDIA:
         re_path(r"^media/(?P<path>.*)$", serve_static_file, {"document_root": settings.MEDIA_ROOT}),
     ]
 
+# Wagtail's password/login helpers as they are; pages through our one-query router.
+wagtail_helpers = [p for p in wagtail_urls.urlpatterns if getattr(p, "name", "") != "wagtail_serve"]
 urlpatterns += i18n_patterns(
-    path("", include(wagtail_urls)),
+    *wagtail_helpers,
+    re_path(wagtail_urls.serve_pattern, routing.serve, name="wagtail_serve"),
     prefix_default_language=False,
 )
 

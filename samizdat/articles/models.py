@@ -70,7 +70,7 @@ class SectionPage(OutletPageMixin, Page):
         from samizdat.articles.queries import article_cards
 
         context = super().get_context(request, *args, **kwargs)
-        context["articles"] = paginate(request, article_cards(locale=self.locale).filter(section=self))
+        context["articles"] = paginate(request, article_cards(locale=self.locale_id).filter(section=self))
         return context
 
 
@@ -86,7 +86,7 @@ class YearArchivePage(OutletPageMixin, Page):
         from samizdat.articles.queries import article_cards
 
         context = super().get_context(request, *args, **kwargs)
-        context["articles"] = paginate(request, article_cards(locale=self.locale).descendant_of(self))
+        context["articles"] = paginate(request, article_cards(locale=self.locale_id).descendant_of(self))
         return context
 
 
@@ -192,6 +192,7 @@ class ArticlePage(OutletPageMixin, Page):
     ]
     parent_page_types = ["articles.SectionPage", "articles.MonthArchivePage"]
     subpage_types: list[str] = []
+    serve_select_related = ("lead_image", "section")
     search_fields = Page.search_fields + [
         index.SearchField("dek"),
         index.SearchField("body"),
@@ -336,7 +337,7 @@ class TopicIndexPage(OutletPageMixin, RoutablePageMixin, Page):
 
     @path("")
     def topic_list(self, request: HttpRequest) -> HttpResponse:
-        topics = Topic.objects.filter(locale=self.locale)
+        topics = Topic.objects.filter(locale=self.locale_id)
         return self.render(request, context_overrides={"topics": topics})
 
     @path("<slug:slug>/")
@@ -346,7 +347,7 @@ class TopicIndexPage(OutletPageMixin, RoutablePageMixin, Page):
         topic = Topic.objects.filter(locale=self.locale, slug=slug).first()
         if topic is None:
             raise Http404(_("No topic with that name."))
-        articles = article_cards(locale=self.locale).filter(
+        articles = article_cards(locale=self.locale_id).filter(
             topics__translation_key=topic.translation_key
         )
         translated_slugs = Topic.objects.filter(translation_key=topic.translation_key).values_list(

@@ -11,6 +11,7 @@ from wagtail.models import Locale
 
 from samizdat.articles.models import ArticleAuthor, ArticlePage, Topic
 from samizdat.core.images import with_renditions
+from samizdat.core.routing import exclude_restricted
 
 CARD_FIELDS = (
     "id", "title", "slug", "url_path", "path", "depth", "locale_id", "translation_key",
@@ -29,7 +30,7 @@ def bylines() -> Prefetch:
 
 def article_cards(locale: Locale | None = None) -> QuerySet[ArticlePage]:
     """Live articles, newest first, with everything an archive card shows."""
-    queryset = ArticlePage.objects.live().public()
+    queryset = exclude_restricted(ArticlePage.objects.live())
     if locale is not None:
         queryset = queryset.filter(locale=locale)
     queryset = queryset.select_related("section").prefetch_related(bylines())

@@ -1,7 +1,7 @@
 """What every public page shows around its content: navigation and languages.
 
-Three queries whatever the page: the homes of all languages, the current home's menu
-children, and the page's translations.
+The menu (homes of every language, sections, index pages) is cached until the page
+tree changes; what remains is one query for the page's translations.
 """
 
 from __future__ import annotations
@@ -9,9 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest
 from django.utils.translation import get_language_info
-from wagtail.models import Page
+from wagtail.models import Page, Site
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 
 @dataclass(frozen=True)
@@ -32,7 +36,7 @@ class NavLink:
 
 @dataclass
 class Chrome:
-    home: Page | None
+    home_url: str
     nav: list[NavLink]
     languages: list[LanguageLink]
     topics_url: str
@@ -44,68 +48,128 @@ class Chrome:
         return [link for link in self.languages if link.is_translation]
 
 
-def build_chrome(page: Page, request: HttpRequest, subpaths: dict[int, str] | None = None) -> Chrome:
-    """Navigation and language links for `page`.
+TREE_VERSION_KEY = "samizdat:tree-version"
 
-    `subpaths` maps a locale id to the sub-URL of a routable page in that language (an
-    author's or a topic's page); a language missing from it has no such page, and its
-    link goes to that language's home.
-    """
+
+def tree_version() -> int:
+    """A counter bumped whenever pages are published, unpublished, moved or deleted."""
+    version = cache.get(TREE_VERSION_KEY)
+    if version is None:
+        version = 1
+        cache.add(TREE_VERSION_KEY, version, None)
+    return version
+
+
+def bump_tree_version(**kwargs) -> None:
+    try:
+        cache.incr(TREE_VERSION_KEY)
+    except ValueError:
+        cache.set(TREE_VERSION_KEY, 2, None)
+
+
+for signal in (page_published, page_unpublished, post_page_move):
+    signal.connect(bump_tree_version, dispatch_uid=f"chrome-{signal!r}")
+post_delete.connect(bump_tree_version, sender=Page, dispatch_uid="chrome-page-delete")
+post_save.connect(bump_tree_version, sender=Site, dispatch_uid="chrome-site-save")
+
+
+@dataclass(frozen=True)
+class Menu:
+    """The cacheable part of the chrome: homes of every language and one home's menu."""
+
+    homes: list[tuple[int, str, str]]  # (locale id, language code, url)
+    sections: list[tuple[str, str, str]]  # (title, url, tree path)
+    topics_url: str
+    authors_url: str
+
+
+def build_menu(locale_id: int, request: HttpRequest) -> Menu:
     from samizdat.articles.models import SectionPage, TopicIndexPage
     from samizdat.home.models import HomePage
     from samizdat.people.models import PeopleIndexPage
 
-    homes = {
-        home.locale_id: home
-        for home in HomePage.objects.live().select_related("locale").only(
+    homes = list(
+        HomePage.objects.live().select_related("locale").only(
             "id", "title", "url_path", "path", "depth", "locale", "locale__language_code"
         )
-    }
-    home = homes.get(page.locale_id)
-    nav: list[NavLink] = []
+    )
+    home = next((h for h in homes if h.locale_id == locale_id), None)
+    sections: list[tuple[str, str, str]] = []
     topics_url = authors_url = ""
     if home is not None:
-        children = Page.objects.child_of(home).live().select_related("content_type").only(
+        children = Page.objects.child_of(home).live().only(
             "id", "title", "url_path", "path", "depth", "show_in_menus", "content_type"
         )
         for child in children:
-            model = child.content_type.model_class()
-            url = child.get_url(request)
+            model = ContentType.objects.get_for_id(child.content_type_id).model_class()
+            url = child.get_url(request) or ""
             if model is TopicIndexPage:
                 topics_url = url
             elif model is PeopleIndexPage:
                 authors_url = url
             elif model is SectionPage and child.show_in_menus:
-                nav.append(NavLink(child.title, url, page.path.startswith(child.path)))
+                sections.append((child.title, url, child.path))
+    return Menu(
+        homes=[(h.locale_id, h.locale.language_code, h.get_url(request) or "/") for h in homes],
+        sections=sections,
+        topics_url=topics_url,
+        authors_url=authors_url,
+    )
 
+
+def cached_menu(locale_id: int, request: HttpRequest) -> Menu:
+    site = Site.find_for_request(request)
+    key = f"samizdat:menu:{getattr(site, 'pk', 0)}:{locale_id}:{tree_version()}"
+    menu = cache.get(key)
+    if menu is None:
+        menu = build_menu(locale_id, request)
+        cache.set(key, menu, 60 * 60)
+    return menu
+
+
+def build_chrome(page: Page, request: HttpRequest, subpaths: dict[int, str] | str | None = None) -> Chrome:
+    """Navigation and language links for `page`: one query (its translations) when cached.
+
+    `subpaths` is a routable page's sub-URL: one string for every language (an author's
+    page), or a map of locale id to sub-URL (a topic's page, whose slug is translated);
+    a language missing from the map has no such page, and its link goes to that home.
+    """
+    menu = cached_menu(page.locale_id, request)
     translations = {
         p.locale_id: p
         for p in page.get_translations(inclusive=True).live().only(
             "id", "url_path", "path", "depth", "locale", "title"
         )
     }
+    if isinstance(subpaths, str):
+        subpaths = dict.fromkeys(translations, subpaths)
     languages = []
-    for home_locale, other_home in sorted(homes.items(), key=lambda kv: kv[1].locale.language_code):
-        code = other_home.locale.language_code
+    for locale_id, code, home_url in sorted(menu.homes, key=lambda home: home[1]):
         if code not in dict(settings.LANGUAGES):
             continue
-        translation = translations.get(home_locale)
-        if subpaths is not None and home_locale not in subpaths:
+        translation = translations.get(locale_id)
+        if subpaths is not None and locale_id not in subpaths:
             translation = None
-        target = translation or other_home
-        url = target.get_url(request) or "/"
+        url = (translation.get_url(request) if translation else home_url) or "/"
         if translation is not None and subpaths:
-            url = url.rstrip("/") + "/" + subpaths[home_locale].lstrip("/")
+            url = url.rstrip("/") + "/" + subpaths[locale_id].lstrip("/")
         languages.append(
             LanguageLink(
                 code=code,
                 name=get_language_info(code)["name_local"],
                 url=url,
-                is_current=home_locale == page.locale_id,
+                is_current=locale_id == page.locale_id,
                 is_translation=translation is not None,
             )
         )
-    return Chrome(home=home, nav=nav, languages=languages, topics_url=topics_url, authors_url=authors_url)
+    home_url = next((url for locale_id, _code, url in menu.homes if locale_id == page.locale_id), "/")
+    return Chrome(
+        home_url=home_url,
+        nav=[NavLink(title, url, page.path.startswith(path)) for title, url, path in menu.sections],
+        languages=languages,
+        topics_url=menu.topics_url,
+        authors_url=menu.authors_url,
+    )
 
 
 class OutletPageMixin:

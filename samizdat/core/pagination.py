@@ -9,11 +9,15 @@ from django.http import HttpRequest
 PER_PAGE = 20
 
 
-def paginate(request: HttpRequest, queryset: QuerySet, per_page: int = PER_PAGE) -> Page:
-    """Return the requested page of `queryset`.
+def requested_page_number(request: HttpRequest) -> int:
+    """The ?page= number, read leniently: not a number means 1, below 1 means 1."""
+    raw = request.GET.get("page", "1").strip()
+    if not raw.isdigit() or len(raw) > 9:
+        return 1 if not raw.isdigit() else 10**9
+    return max(int(raw), 1)
 
-    `?page=abc`, `?page=0` or an over-long value give page 1; a number past the end
-    gives the last page. Django's `get_page` already does exactly that.
-    """
-    raw = request.GET.get("page", "1")[:12]
-    return Paginator(queryset, per_page).get_page(raw)
+
+def paginate(request: HttpRequest, queryset: QuerySet, per_page: int = PER_PAGE) -> Page:
+    """The requested page of `queryset`; a number past the end gives the last page."""
+    paginator = Paginator(queryset, per_page)
+    return paginator.page(min(requested_page_number(request), paginator.num_pages))

@@ -97,17 +97,13 @@ class PeopleIndexPage(OutletPageMixin, RoutablePageMixin, Page):
         ).first()
         if person is None:
             raise Http404(_("No contributor with that name."))
-        articles = article_cards(locale=self.locale).filter(authors__person=person)
+        articles = article_cards(locale=self.locale_id).filter(authors__person=person)
         return self.render(
             request,
             context_overrides={"person": person, "articles": paginate(request, articles)},
             template="people/author_page.html",
-            chrome_subpaths={locale_id: f"{slug}/" for locale_id in self.all_locale_ids()},
+            chrome_subpaths=f"{slug}/",
         )
-
-    def all_locale_ids(self) -> list[int]:
-        """Every language this index exists in: a contributor's page exists in each."""
-        return list(self.get_translations(inclusive=True).values_list("locale_id", flat=True))
 
     def author_url(self, person: Person) -> str:
         return self.url + self.reverse_subpage("author", kwargs={"slug": person.slug})

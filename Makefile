@@ -1,0 +1,50 @@
+# Samizdat: `make run` serves the demo outlet, `make test` runs the whole suite.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/samizdat
+
+.PHONY: run test test-sqlite test-postgres lint bench clean
+
+$(PY):
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PIP) install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(PIP) install --quiet -e ".[test]"
+	touch $@
+
+run: $(VENV)/.installed
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py load_demo
+	DEBUG=1 HOST=$(HOST) PORT=$(PORT) bash scripts/serve-dev.sh
+
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check samizdat bench
+
+test: $(VENV)/.installed-test
+	@bash scripts/ensure-browser.sh
+	$(VENV)/bin/ruff check samizdat
+	$(MAKE) --no-print-directory test-sqlite
+	@bash scripts/test-postgres.sh "$(PG_TEST_URL)"
+
+test-sqlite: $(VENV)/.installed-test
+	@echo "==> Test suite on SQLite"
+	SECRET_KEY=test-secret-key DATABASE_URL= $(VENV)/bin/pytest
+
+test-postgres: $(VENV)/.installed-test
+	@bash scripts/test-postgres.sh "$(PG_TEST_URL)"
+
+bench: $(VENV)/.installed-test
+	bash bench/run.sh
+
+clean:
+	rm -rf var

@@ -1,0 +1,122 @@
+"""Shared test fixtures: a small outlet built in code, independent of the demo loader."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from collections.abc import Callable
+
+import pytest
+from django.core.files.images import ImageFile
+from django.test import TestCase
+from django.utils import timezone
+from PIL import Image as PILImage
+
+
+def make_image(title: str = "Strikers at the gate", size: tuple[int, int] = (640, 360)):
+    """An OutletImage made locally with Pillow, with alt text and credit."""
+    from samizdat.core.models import OutletImage
+
+    buffer = io.BytesIO()
+    PILImage.new("RGB", size, (180, 30, 40)).save(buffer, "JPEG")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return OutletImage.objects.create(
+            title=title,
+            description=f"{title} (alt text)",
+            credit="Photo: Test Desk",
+            file=ImageFile(buffer, name="test.jpg"),
+        )
+
+
+class Outlet:
+    """A minimal outlet: English and Spanish homes, a section, topics, people."""
+
+    def __init__(self) -> None:
+        from wagtail.models import Locale, Page, Site
+
+        from samizdat.articles.models import SectionPage, Topic, TopicIndexPage
+        from samizdat.home.models import HomePage
+        from samizdat.people.models import PeopleIndexPage, Person
+
+        self.en = Locale.objects.get_or_create(language_code="en")[0]
+        self.es = Locale.objects.get_or_create(language_code="es")[0]
+        root = Page.get_first_root_node()
+        for page in Page.objects.filter(depth=2):
+            page.delete()
+        self.home = root.add_child(instance=HomePage(title="The Test Ledger", slug="home", locale=self.en))
+        Site.objects.all().delete()
+        Site.objects.create(hostname="localhost", port=80, root_page=self.home, is_default_site=True,
+                            site_name="The Test Ledger")
+        self.home_es = self.home.copy_for_translation(self.es)
+        self.home_es.title = "El Libro de Prueba"
+        self.home_es.save_revision().publish()
+        self.section = self.home.add_child(instance=SectionPage(title="Labor", slug="labor"))
+        self.section_es = self.section.copy_for_translation(self.es)
+        self.section_es.title = "Trabajo"
+        self.section_es.slug = "trabajo"
+        self.section_es.save_revision().publish()
+        self.topics_index = self.home.add_child(instance=TopicIndexPage(title="Topics", slug="topics"))
+        self.people_index = self.home.add_child(instance=PeopleIndexPage(title="Authors", slug="authors"))
+        for index_page in (self.topics_index, self.people_index):
+            translation = index_page.copy_for_translation(self.es)
+            translation.save_revision().publish()
+        self.topic = Topic.objects.create(name="Strikes", slug="strikes", locale=self.en,
+                                          description="Work stoppages everywhere.")
+        self.topic_es = self.topic.copy_for_translation(self.es)
+        self.topic_es.name, self.topic_es.slug = "Huelgas", "huelgas"
+        self.topic_es.save()
+        self.author = Person.objects.create(name="Rosa Marín", slug="rosa-marin", bio="Labor reporter.",
+                                            fediverse_handle="@rosa@social.example")
+        self.image = make_image()
+
+    def add_article(self, title: str, *, when: datetime.datetime | None = None, section=None,
+                    with_image: bool = True, publish: bool = True, **fields):
+        """Add a live article; publish=False skips the revision (fast, for bulk content)."""
+        from samizdat.articles.models import ArticleAuthor, ArticlePage
+        from samizdat.articles.services import month_folder
+
+        when = when or timezone.now()
+        section = section or self.section
+        body = fields.pop("body", [("paragraph", f"<p>First paragraph of {title}.</p>")])
+        article = ArticlePage(
+            title=title,
+            dek=fields.pop("dek", f"What {title} is about."),
+            display_date=when,
+            dateline=fields.pop("dateline", "Paris"),
+            lead_image=self.image if with_image else None,
+            body=body,
+            topics=[self.topic],
+            **fields,
+        )
+        article.authors.add(ArticleAuthor(person=self.author))
+        month_folder(section, when).add_child(instance=article)
+        if publish:
+            article.save_revision().publish()
+        return ArticlePage.objects.get(pk=article.pk)
+
+    def add_articles(self, count: int, prefix: str = "Story") -> None:
+        start = timezone.now() - datetime.timedelta(days=count)
+        for number in range(count):
+            self.add_article(f"{prefix} {number}", when=start + datetime.timedelta(days=number),
+                             publish=False)
+
+
+@pytest.fixture(autouse=True)
+def plain_http_settings(settings, tmp_path_factory):
+    """Tests speak plain HTTP, need no collected static files and keep media in a temp dir."""
+    settings.SECURE_SSL_REDIRECT = False
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def outlet(db) -> Outlet:
+    return Outlet()
+
+
+@pytest.fixture
+def image_factory(db) -> Callable:
+    return make_image

@@ -1,0 +1,45 @@
+"""Odd URLs and query strings get a 404 or the nearest valid page, never a 500."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def archive(outlet):
+    outlet.add_articles(25)
+    return outlet
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/no-such-page/", "/labor/1999/01/nothing/", "/labor/2024/13/", "/topics/no-such-topic/",
+     "/authors/nobody/", "/es/nada/", "/xx/labor/", "/" + "a" * 3000 + "/", "/labor/%00/"],
+)
+def test_unknown_urls_are_404_in_the_site_design(client, archive, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert b"The Test Ledger" in response.content or b"404" in response.content
+
+
+@pytest.mark.parametrize(
+    ("query", "shown"),
+    [("page=abc", "Story 24"), ("page=0", "Story 24"), ("page=-3", "Story 24"),
+     ("page=99999", "Story 0"), ("page=2", "Story 0"), ("page=" + "9" * 500, "Story 0"),
+     ("page=1.5", "Story 24"), ("page=%00", "Story 24"), ("page=1&page=2", "Story 0"),
+     ("q=" + "x" * 5000, "Story 24")],
+)
+def test_odd_page_numbers_give_the_nearest_valid_page(client, archive, query, shown):
+    for url in (archive.section.url, "/topics/strikes/", "/authors/rosa-marin/"):
+        response = client.get(f"{url}?{query}")
+        assert response.status_code == 200, url
+        assert shown in response.content.decode(), url
+
+
+def test_server_error_page_renders_without_a_request():
+    from django.template import loader
+
+    html = loader.render_to_string("500.html", {})
+    assert "<html" in html

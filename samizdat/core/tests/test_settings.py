@@ -1,0 +1,40 @@
+"""Production settings refuse to start unsafely and pass Django's deployment checks."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env},
+        capture_output=True, text=True, timeout=120,
+    )
+
+
+def test_production_refuses_to_start_without_secret_key():
+    result = run_manage("check")
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_unknown_task_backend_is_a_clear_error():
+    result = run_manage("check", SECRET_KEY="x" * 60, TASKS_BACKEND="carrier-pigeon")
+    assert result.returncode != 0
+    assert "TASKS_BACKEND='carrier-pigeon' is not one of" in result.stderr
+
+
+def test_production_settings_pass_check_deploy(tmp_path):
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        SECRET_KEY="k3y-" + "q8Zr7vN2xLp5sT0wYb4mJc9hGd6fKa1e" * 2,
+        ALLOWED_HOSTS="news.example.org",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

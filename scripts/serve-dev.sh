@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Serve the demo outlet for `make run`, with scheduled publishing checked every minute.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+HOST=${HOST:-127.0.0.1}
+PORT=${PORT:-8000}
+
+( while sleep 60; do "$PY" manage.py publish_scheduled >/dev/null 2>&1 || true; done ) &
+scheduler=$!
+trap 'kill $scheduler 2>/dev/null || true' EXIT
+
+cat <<BANNER
+
+  Samizdat demo outlet: http://localhost:${PORT}/   (Spanish: http://localhost:${PORT}/es/)
+  Admin: http://localhost:${PORT}/admin/
+    admin     / ${DEMO_ADMIN_PASSWORD:-samizdat-demo}   (superuser)
+    editor    / ${DEMO_ADMIN_PASSWORD:-samizdat-demo}   (writes and submits for review)
+    moderator / ${DEMO_ADMIN_PASSWORD:-samizdat-demo}   (approves and publishes)
+
+BANNER
+"$PY" manage.py runserver "${HOST}:${PORT}"
