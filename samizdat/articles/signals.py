@@ -21,8 +21,9 @@ def article_moved(sender, instance, **kwargs) -> None:
     """Keep the article's section in step with where it now lives in the tree."""
     from samizdat.articles.services import section_for
 
-    section = section_for(instance)
-    if section is None or section.pk != instance.section_id:
+    moved = ArticlePage.objects.only("path", "section").get(pk=instance.pk)
+    section = section_for(moved)
+    if getattr(section, "pk", None) != moved.section_id:
         ArticlePage.objects.filter(pk=instance.pk).update(section=section)
 
 
