@@ -1,0 +1,86 @@
+"""A reader in headless Chromium: home, an article, the Spanish translation.
+
+Drives Debian's chromium through Playwright; every request the pages make is recorded
+and must stay on the site, and the console must stay free of errors.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from urllib.parse import urlsplit
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed"),
+]
+# Playwright's sync API runs an event loop in this thread; the ORM calls made by the
+# fixtures are safe here because the browser never touches the database directly.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def bilingual_story(outlet):
+    from samizdat.home.models import FeaturedStory
+
+    article = outlet.add_article("Dockers Walk Out", dek="The port stopped at dawn.", dateline="Marseille")
+    translation = article.copy_for_translation(outlet.es, copy_parents=True)
+    translation.title = "Los estibadores paran"
+    translation.dek = "El puerto se detuvo al amanecer."
+    translation.save_revision().publish()
+    home = outlet.home
+    home.lead_story = article
+    home.featured.add(FeaturedStory(article=outlet.add_article("Second Story")))
+    home.save_revision().publish()
+    return article
+
+
+def test_reader_follows_an_article_and_switches_language(live_server, browser, bilingual_story):
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    requested: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+
+    page.goto(live_server.url + "/")
+    assert page.locator("h1, h2").first.is_visible()
+    page.get_by_role("link", name="Dockers Walk Out").first.click()
+    page.wait_for_load_state("load")
+    assert urlsplit(page.url).path == bilingual_story.url
+    assert page.locator("h1").inner_text().strip() == "Dockers Walk Out"
+    assert "Rosa Marín" in page.locator("main").inner_text()
+    assert page.locator("main time[datetime]").count() >= 1
+    lead = page.locator("main img").first
+    lead.scroll_into_view_if_needed()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=lead.element_handle())
+
+    page.locator('a[hreflang="es"]').first.click()
+    page.wait_for_load_state("load")
+    assert urlsplit(page.url).path.startswith("/es/")
+    assert page.locator("h1").inner_text().strip() == "Los estibadores paran"
+    assert page.locator("html").get_attribute("lang") == "es"
+    assert "Rosa Marín" in page.locator("main").inner_text()
+    assert page.locator("main time[datetime]").count() >= 1
+
+    site = urlsplit(live_server.url).netloc
+    outside = [url for url in requested if urlsplit(url).netloc not in (site, "")]
+    assert outside == [], f"requests left the site: {outside}"
+    assert errors == [], errors
