@@ -6,6 +6,8 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/samizdat
+# Tests speak plain HTTP to the live server: no HTTPS redirect or HSTS.
+TEST_ENV := SECRET_KEY=test-secret-key SECURE_SSL_REDIRECT=0 SECURE_HSTS_SECONDS=0
 
 .PHONY: run test test-sqlite test-postgres lint bench clean
 
@@ -38,7 +40,7 @@ test: $(VENV)/.installed-test
 
 test-sqlite: $(VENV)/.installed-test
 	@echo "==> Test suite on SQLite"
-	SECRET_KEY=test-secret-key DATABASE_URL= $(VENV)/bin/pytest
+	$(TEST_ENV) DATABASE_URL= $(VENV)/bin/pytest
 
 test-postgres: $(VENV)/.installed-test
 	@bash scripts/test-postgres.sh "$(PG_TEST_URL)"

@@ -104,6 +104,9 @@ class Outlet:
 @pytest.fixture(autouse=True)
 def plain_http_settings(settings, tmp_path_factory):
     """Tests speak plain HTTP, need no collected static files and keep media in a temp dir."""
+    from django.core.cache import cache
+
+    cache.clear()  # menus, rendition and site caches must not leak between tests
     settings.SECURE_SSL_REDIRECT = False
     settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
     settings.STORAGES = {

@@ -59,6 +59,8 @@ def test_reader_follows_an_article_and_switches_language(live_server, browser, b
     page.on("request", lambda request: requested.append(request.url))
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("response", lambda response: errors.append(f"{response.status} {response.url}")
+            if response.status >= 400 else None)
 
     page.goto(live_server.url + "/")
     assert page.locator("h1, h2").first.is_visible()
