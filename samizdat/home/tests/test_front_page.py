@@ -49,7 +49,7 @@ def test_unpublished_lead_story_falls_back(outlet):
 def test_spanish_home_shows_spanish_articles_only(client, outlet):
     article = outlet.add_article("English Only")
     translation = article.copy_for_translation(outlet.es, copy_parents=True)
-    translation.title = "Solo en español"
+    translation.title, translation.dek = "Solo en español", "Resumen en español."
     translation.save_revision().publish()
     html = client.get("/es/").content.decode()
     assert "Solo en español" in html
