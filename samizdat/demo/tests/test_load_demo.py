@@ -1,0 +1,191 @@
+"""`manage.py load_demo` builds a complete two-language outlet, once."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.utils import timezone
+from wagtail.models import Locale, Page, Site
+
+from samizdat.articles.models import (
+    ArticlePage,
+    DossierPage,
+    MonthArchivePage,
+    SectionPage,
+    Topic,
+    TopicIndexPage,
+    VideoSeriesPage,
+)
+from samizdat.core.models import OutletImage
+from samizdat.core.video import parse_video_url
+from samizdat.demo import content
+from samizdat.demo.loader import DEFAULT_PASSWORD
+from samizdat.home.models import HomePage
+from samizdat.people.models import PeopleIndexPage, Person
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("loaded_demo")]
+
+BLOCK_TYPES = {"paragraph", "heading", "image", "pull_quote", "block_quote", "video", "related_article"}
+
+
+def locale(code: str) -> Locale:
+    return Locale.objects.get(language_code=code)
+
+
+def home(code: str) -> HomePage:
+    return HomePage.objects.get(locale=locale(code))
+
+
+def counts() -> dict[str, int]:
+    return {
+        "pages": Page.objects.count(),
+        "topics": Topic.objects.count(),
+        "people": Person.objects.count(),
+        "images": OutletImage.objects.count(),
+        "users": get_user_model().objects.count(),
+        "locales": Locale.objects.count(),
+        "sites": Site.objects.count(),
+    }
+
+
+def test_summary_is_printed(loaded_demo):
+    assert "Loaded the demo outlet" in loaded_demo
+    assert "http://localhost:8000/admin/" in loaded_demo
+    assert "60 English articles, 10 Spanish translations" in loaded_demo
+
+
+def test_homes_replace_the_welcome_page():
+    en, es = home("en"), home("es")
+    assert en.slug == content.HOME_SLUG and en.live and es.live
+    assert es.translation_key == en.translation_key
+    assert es.tagline == content.TAGLINE_ES
+    site = Site.objects.get(is_default_site=True)
+    assert (site.hostname, site.port, site.root_page_id) == ("localhost", 80, en.pk)
+    assert site.site_name == content.OUTLET_NAME
+    assert not Page.objects.filter(title="Welcome to your new Wagtail site!").exists()
+    assert Page.objects.filter(depth=2).count() == 2
+
+
+def test_sections_and_indexes_in_both_languages():
+    en, es = home("en"), home("es")
+    sections_en = SectionPage.objects.child_of(en).live()
+    sections_es = SectionPage.objects.child_of(es).live()
+    assert sections_en.count() == sections_es.count() == 6
+    assert set(sections_en.values_list("translation_key", flat=True)) == set(
+        sections_es.values_list("translation_key", flat=True)
+    )
+    for model, slugs in ((TopicIndexPage, ("topics", "temas")), (PeopleIndexPage, ("authors", "autores"))):
+        assert model.objects.child_of(en).get().slug == slugs[0]
+        assert model.objects.child_of(es).get().slug == slugs[1]
+
+
+def test_topics_are_translated():
+    topics_en = Topic.objects.filter(locale=locale("en"))
+    topics_es = Topic.objects.filter(locale=locale("es"))
+    assert topics_en.count() == topics_es.count() == 15
+    assert all(topic.description for topic in topics_en)
+    for topic in topics_en:
+        translated = topic.get_translation(locale("es"))
+        assert translated.slug and translated.description and translated.name != topic.name
+
+
+def test_people_have_photos_with_alt_text():
+    people = Person.objects.select_related("photo")
+    assert people.count() == 12
+    assert {p.role for p in people} == {"staff", "correspondent", "guest", "historical"}
+    assert all(p.photo and p.photo.description and p.bio for p in people)
+    assert people.exclude(fediverse_handle="").count() >= 3
+    for person in people.exclude(fediverse_handle=""):
+        person.full_clean()
+
+
+def test_english_articles():
+    articles = ArticlePage.objects.live().filter(locale=locale("en")).select_related("lead_image")
+    assert articles.count() >= 55
+    kinds = list(articles.values_list("kind", flat=True))
+    assert kinds.count("video") >= 6
+    assert kinds.count("statement") >= 3 and kinds.count("interview") >= 3
+    assert kinds.count("report") >= 2 and kinds.count("translation") == 2
+    assert len(set(articles.values_list("title", flat=True))) == articles.count()
+    assert len(set(articles.values_list("dek", flat=True))) == articles.count()
+    assert articles.filter(partner_relation="republished").exclude(original_url="").count() == 1
+    assert articles.filter(partner_relation="collaboration").count() == 1
+    assert articles.exclude(dateline="").count() > articles.count() // 2
+
+    now = timezone.now()
+    providers = set()
+    used_blocks: set[str] = set()
+    stream_block = ArticlePage.body.field.stream_block
+    for article in articles:
+        assert now - timedelta(days=550) < article.display_date < now
+        assert article.first_published_at == article.display_date
+        assert isinstance(article.get_parent().specific, MonthArchivePage)
+        assert article.section is not None and article.section.locale_id == article.locale_id
+        assert 1 <= article.authors.count() <= 2
+        assert 2 <= article.topics.count() <= 4
+        assert article.lead_image and article.lead_image.description and article.lead_image_caption
+        if article.kind == "video":
+            providers.add(parse_video_url(article.video_url).provider)
+        stream_block.clean(article.body)
+        used_blocks |= {block.block_type for block in article.body}
+        article.full_clean()
+    assert providers == {"youtube", "peertube"}
+    assert used_blocks == BLOCK_TYPES
+
+
+def test_spanish_translations_are_linked():
+    es = locale("es")
+    translations = ArticlePage.objects.live().filter(locale=es)
+    assert translations.count() == 10
+    for article in translations:
+        original = article.get_translation(locale("en"))
+        assert original.title != article.title
+        assert original.video_url == article.video_url
+        assert article.section.locale_id == es.id
+        assert article.get_parent().locale_id == es.id and not article.get_parent().alias_of_id
+        assert set(article.topics.values_list("locale_id", flat=True)) == {es.id}
+        assert set(article.topics.values_list("translation_key", flat=True)) == set(
+            original.topics.values_list("translation_key", flat=True)
+        )
+
+
+def test_dossier_and_series():
+    dossier = DossierPage.objects.live().get()
+    assert 5 <= dossier.items.count() <= 6
+    assert all(item.note for item in dossier.items.all())
+    series = VideoSeriesPage.objects.live().get()
+    assert 4 <= series.episodes.count() <= 6
+    assert {e.article.kind for e in series.episodes.all()} == {"video"}
+    assert series.get_parent().slug == "video"
+
+
+def test_front_pages_are_curated():
+    for code, blocks in (("en", 4), ("es", 3)):
+        front = home(code)
+        assert front.lead_story.locale.language_code == code
+        featured = front.featured.all()
+        assert 3 <= featured.count() <= 4
+        assert {f.article.locale.language_code for f in featured} == {code}
+        section_blocks = front.section_blocks.all()
+        assert section_blocks.count() == blocks
+        assert all(3 <= b.count <= 4 and b.section.locale.language_code == code for b in section_blocks)
+
+
+def test_users_and_groups():
+    users = get_user_model().objects
+    admin = users.get(username="admin")
+    assert admin.is_superuser and admin.check_password(DEFAULT_PASSWORD)
+    assert users.get(username="editor").groups.filter(name="Editors").exists()
+    assert users.get(username="moderator").groups.filter(name="Moderators").exists()
+
+
+def test_second_run_changes_nothing():
+    before = counts()
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert "Demo outlet already loaded" in out.getvalue()
+    assert counts() == before
