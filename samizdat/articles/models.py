@@ -58,6 +58,7 @@ class SectionPage(OutletPageMixin, Page):
 
     content_panels = Page.content_panels + [FieldPanel("description")]
     parent_page_types = ["home.HomePage"]
+    show_in_menus_default = True
     subpage_types = [
         "articles.ArticlePage",
         "articles.YearArchivePage",

@@ -6,11 +6,15 @@ queries a page makes does not grow with the amount of content.
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from wagtail.models import Locale
 
-from samizdat.articles.models import ArticleAuthor, ArticlePage, Topic
-from samizdat.core.images import with_renditions
+from samizdat.articles.models import ArticleAuthor, ArticlePage, RelatedArticle, Topic
+from samizdat.core.images import (
+    attach_renditions,
+    images_in_stream,
+    with_renditions,
+)
 from samizdat.core.routing import exclude_restricted
 
 CARD_FIELDS = (
@@ -28,7 +32,7 @@ def bylines() -> Prefetch:
     )
 
 
-def article_cards(locale: Locale | None = None) -> QuerySet[ArticlePage]:
+def article_cards(locale: Locale | int | None = None) -> QuerySet[ArticlePage]:
     """Live articles, newest first, with everything an archive card shows."""
     queryset = exclude_restricted(ArticlePage.objects.live())
     if locale is not None:
@@ -37,29 +41,43 @@ def article_cards(locale: Locale | None = None) -> QuerySet[ArticlePage]:
     return with_renditions(queryset, "lead_image").order_by("-display_date", "-pk")
 
 
-def related_articles(article: ArticlePage, topics: list[Topic], limit: int = 3) -> list[ArticlePage]:
-    """The editor's chosen related articles, else the newest sharing a topic."""
-    chosen_ids = [link.related_id for link in article.chosen_related.all()]
-    queryset = article_cards(locale=article.locale_id).exclude(pk=article.pk)
-    if chosen_ids:
-        found = {a.pk: a for a in queryset.filter(pk__in=chosen_ids)}
-        return [found[pk] for pk in chosen_ids if pk in found][:limit]
-    if not topics:
-        return []
-    keys = [topic.translation_key for topic in topics]
-    return list(queryset.filter(topics__translation_key__in=keys).distinct()[:limit])
+def related_articles(article: ArticlePage, limit: int = 3) -> list[ArticlePage]:
+    """The editor's chosen related articles, else the newest sharing a topic.
+
+    Chosen ones sort first, in the editor's order; if there are any, only they are shown.
+    One query; the caller attaches the cards' image renditions.
+    """
+    chosen = RelatedArticle.objects.filter(article=article, related=OuterRef("pk"))
+    shared_topics = Topic.objects.filter(articles=article).values("translation_key")
+    found = list(
+        exclude_restricted(ArticlePage.objects.live())
+        .filter(locale=article.locale_id)
+        .select_related("section", "lead_image")
+        .exclude(pk=article.pk)
+        .filter(Q(pk__in=chosen.values("related")) | Q(topics__translation_key__in=shared_topics))
+        .annotate(chosen_order=Subquery(chosen.values("sort_order")[:1]))
+        .order_by(F("chosen_order").asc(nulls_last=True), "-display_date", "-pk")
+        .distinct()[:limit]
+    )
+    if found and found[0].chosen_order is not None:
+        found = [related for related in found if related.chosen_order is not None]
+    return found
 
 
 def article_page_context(article: ArticlePage) -> dict:
-    """Everything an article page shows beyond its own fields."""
+    """Everything an article page shows beyond its own fields, in a fixed number of queries."""
     topics = list(article.topics.all())
-    return {
-        "bylines": list(
-            article.authors.select_related("person").order_by("sort_order")
-        ),
-        "topics": topics,
-        "related": related_articles(article, topics),
-    }
+    page_bylines = list(
+        article.authors.select_related("person", "person__photo").order_by("sort_order")
+    )
+    related = related_articles(article)
+    attach_renditions([
+        article.lead_image,
+        *images_in_stream(article.body),
+        *(byline.person.photo for byline in page_bylines),
+        *(card.lead_image for card in related),
+    ])
+    return {"bylines": page_bylines, "topics": topics, "related": related}
 
 
 def ordered_items(relation) -> list:

@@ -5,12 +5,15 @@ from __future__ import annotations
 from wagtail.signals import page_published, post_page_move
 
 from samizdat.articles.models import ArticlePage, DossierPage, VideoSeriesPage
+from samizdat.core.images import images_in_stream
 from samizdat.core.signals import enqueue_renditions
 
 
 def lead_image_published(sender, instance, **kwargs) -> None:
-    """Renditions of a page's lead image are made in the background, not on a reader's request."""
+    """Renditions of a page's images are made in the background, not on a reader's request."""
     enqueue_renditions(instance.lead_image_id)
+    for image in images_in_stream(getattr(instance, "body", [])):
+        enqueue_renditions(image.pk)
 
 
 for page_class in (ArticlePage, DossierPage, VideoSeriesPage):

@@ -71,6 +71,7 @@ for signal in (page_published, page_unpublished, post_page_move):
     signal.connect(bump_tree_version, dispatch_uid=f"chrome-{signal!r}")
 post_delete.connect(bump_tree_version, sender=Page, dispatch_uid="chrome-page-delete")
 post_save.connect(bump_tree_version, sender=Site, dispatch_uid="chrome-site-save")
+post_delete.connect(bump_tree_version, sender=Site, dispatch_uid="chrome-site-delete")
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,9 @@ def build_menu(locale_id: int, request: HttpRequest) -> Menu:
 
 
 def cached_menu(locale_id: int, request: HttpRequest) -> Menu:
-    site = Site.find_for_request(request)
+    from samizdat.core.routing import site_for_request
+
+    site = site_for_request(request)
     key = f"samizdat:menu:{getattr(site, 'pk', 0)}:{locale_id}:{tree_version()}"
     menu = cache.get(key)
     if menu is None:

@@ -35,3 +35,39 @@ def with_renditions(queryset: QuerySet, field: str, specs: list[str] | None = No
     return queryset.select_related(field).prefetch_related(
         Prefetch(f"{field}__renditions", queryset=renditions, to_attr="prefetched_renditions")
     )
+
+
+def attach_renditions(images: list, specs: list[str] | None = None) -> None:
+    """Fetch the renditions of several already-loaded images in one query.
+
+    Each image gets them as `prefetched_renditions`, which Wagtail's `get_renditions`
+    reads before it looks anywhere else; the same image may appear more than once.
+    Without `specs`, every spec the site uses (lead and portrait crops).
+    """
+    from wagtail.images import get_image_model
+
+    images = [image for image in images if image is not None and getattr(image, "pk", None)]
+    if not images:
+        return
+    found: dict[int, list] = {}
+    renditions = get_image_model().get_rendition_model().objects.filter(
+        image_id__in={image.pk for image in images},
+        filter_spec__in=specs or lead_specs() + portrait_specs(),
+    )
+    for rendition in renditions:
+        found.setdefault(rendition.image_id, []).append(rendition)
+    for image in images:
+        image.prefetched_renditions = found.get(image.pk, [])
+        for rendition in image.prefetched_renditions:
+            rendition.image = image
+
+
+def images_in_stream(stream) -> list:
+    """Every image a StreamField body shows: figures' images and video posters."""
+    images = []
+    for block in stream:
+        if block.block_type == "image":
+            images.append(block.value["image"])
+        elif block.block_type == "video":
+            images.append(block.value["poster"])
+    return [image for image in images if image is not None]

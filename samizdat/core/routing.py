@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.request import split_domain_port
 from django.utils.translation import get_language
 from wagtail import hooks
 from wagtail.models import Page, PageViewRestriction, Site
@@ -63,9 +64,28 @@ def site_root_path(site: Site, language: str) -> str | None:
     return None
 
 
+SITE_KEY = "samizdat:site:{host}:{port}:{version}"
+
+
+def site_for_request(request: HttpRequest) -> Site | None:
+    """Wagtail's Site for the request's host, cached until a page or site changes."""
+    if hasattr(request, "_wagtail_site"):
+        return request._wagtail_site
+    from samizdat.core.chrome import tree_version
+
+    host, port = split_domain_port(request._get_raw_host())[0], request.get_port()
+    key = SITE_KEY.format(host=host, port=port, version=tree_version())
+    site = cache.get(key)
+    if site is None:
+        site = Site.find_for_request(request)
+        cache.set(key, site or False, 60 * 60)
+    request._wagtail_site = site or None
+    return request._wagtail_site
+
+
 def route_request(request: HttpRequest, path: str) -> RouteResult | None:
     """Find the page (and routable sub-view) for a request path, or None."""
-    site = Site.find_for_request(request)
+    site = site_for_request(request)
     components = [component for component in path.split("/") if component]
     if site is None or len(components) > MAX_COMPONENTS:
         return None

@@ -296,7 +296,7 @@ class _DemoLoader:
     def _sections(self) -> None:
         for spec in C.SECTIONS:
             section = SectionPage(title=spec.title, slug=spec.slug, description=spec.description,
-                                  locale=self.en, live=False)
+                                  show_in_menus=True, locale=self.en, live=False)
             self.home_en.add_child(instance=section)
             section = self._publish(section)
             translated = section.copy_for_translation(self.es)

@@ -6,6 +6,8 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
@@ -83,7 +85,10 @@ class PeopleIndexPage(OutletPageMixin, RoutablePageMixin, Page):
 
     @path("")
     def people_list(self, request: HttpRequest) -> HttpResponse:
-        people = Person.objects.filter(bylines__isnull=False).distinct().order_by("name")
+        from samizdat.core.images import portrait_specs, with_renditions
+
+        contributors = Person.objects.filter(bylines__isnull=False).distinct().order_by("name")
+        people = with_renditions(contributors, "photo", portrait_specs())
         return self.render(request, context_overrides={"people": people})
 
     @path("<slug:slug>/")
@@ -110,3 +115,11 @@ class PeopleIndexPage(OutletPageMixin, RoutablePageMixin, Page):
 
 
 register_snippet(Person)
+
+
+@receiver(post_save, sender=Person)
+def photo_renditions(sender, instance: Person, **kwargs) -> None:
+    """A contributor's photo gets its square crops in the background."""
+    from samizdat.core.signals import enqueue_renditions
+
+    enqueue_renditions(instance.photo_id)

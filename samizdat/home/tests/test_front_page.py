@@ -55,3 +55,13 @@ def test_spanish_home_shows_spanish_articles_only(client, outlet):
     assert "Solo en español" in html
     assert "English Only" not in html
     assert 'lang="es"' in html
+
+
+def test_lead_story_is_not_repeated_in_its_section_block(outlet):
+    outlet.add_articles(5)
+    home = outlet.home
+    home.section_blocks.add(SectionBlock(section=outlet.section, count=3))
+    home.save()
+    front = front_page(home)
+    assert front.lead.title == "Story 4"
+    assert [a.title for a in front.strips[0].articles] == ["Story 3", "Story 2", "Story 1"]
