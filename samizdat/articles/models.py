@@ -90,6 +90,21 @@ class YearArchivePage(OutletPageMixin, Page):
         context["articles"] = paginate(request, article_cards(locale=self.locale_id).descendant_of(self))
         return context
 
+    def copy_for_translation(self, locale, copy_parents=False, alias=False, exclude_fields=None):
+        """Folders are translated for real, never as aliases, with a title in the new language.
+
+        Wagtail copies an article's missing parents as aliases when it is translated;
+        an alias of "November 2026" would stay English on the Spanish site.
+        """
+        from samizdat.articles.services import folder_title
+
+        copy = super().copy_for_translation(locale, copy_parents=copy_parents, alias=False,
+                                            exclude_fields=exclude_fields)
+        copy.title = folder_title(self, locale.language_code)
+        copy.save_revision().publish()
+        copy.refresh_from_db()
+        return copy
+
 
 class MonthArchivePage(YearArchivePage):
     """A month folder inside a year folder; articles live here."""

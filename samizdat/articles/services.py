@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
+import datetime
+
+from django.utils import timezone, translation
 from django.utils.dateformat import format as format_date
 from wagtail.models import Page
 
@@ -16,6 +18,15 @@ def section_for(article: Page) -> SectionPage | None:
     return SectionPage.objects.filter(path__in=ancestor_paths).order_by("-depth").first()
 
 
+def folder_title(folder: YearArchivePage, language_code: str) -> str:
+    """A year folder's title is its year; a month folder's is "November 2026" in the language."""
+    if not isinstance(folder, MonthArchivePage):
+        return folder.slug
+    year = int(folder.get_parent().slug)
+    with translation.override(language_code):
+        return format_date(datetime.date(year, int(folder.slug), 1), "F Y")
+
+
 def month_folder(section: SectionPage, when) -> MonthArchivePage:
     """The year/month folder of a section for a date, created (and published) if missing."""
     when = timezone.localtime(when) if timezone.is_aware(when) else when
@@ -26,8 +37,10 @@ def month_folder(section: SectionPage, when) -> MonthArchivePage:
                                                           locale_id=section.locale_id))
     month = MonthArchivePage.objects.child_of(year).filter(slug=month_slug).first()
     if month is None:
-        month = year.add_child(instance=MonthArchivePage(
-            title=format_date(when, "F Y"), slug=month_slug, locale_id=section.locale_id))
+        month = year.add_child(instance=MonthArchivePage(title=month_slug, slug=month_slug,
+                                                         locale_id=section.locale_id))
+        month.title = folder_title(month, section.locale.language_code)
+        month.save(update_fields=["title", "draft_title"])
     return month
 
 

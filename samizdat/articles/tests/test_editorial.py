@@ -132,3 +132,9 @@ def test_lead_image_without_alt_text_is_a_form_error(client, outlet, moderator):
     response = client.post(url, data)
     assert response.status_code == 200
     assert "This image has no alt text" in response.content.decode()
+
+
+def test_editors_manage_topics_and_contributors(client, editor):
+    client.force_login(editor)
+    assert client.get(reverse("wagtailsnippets_articles_topic:add")).status_code == 200
+    assert client.get(reverse("wagtailsnippets_people_person:add")).status_code == 200

@@ -87,3 +87,25 @@ def test_reader_follows_an_article_and_switches_language(live_server, browser, b
     outside = [url for url in requested if urlsplit(url).netloc not in (site, "")]
     assert outside == [], f"requests left the site: {outside}"
     assert errors == [], errors
+
+
+def test_video_loads_from_the_provider_only_after_a_click(live_server, browser, outlet):
+    video = outlet.add_article("Picket Line Live", kind="video",
+                               video_url="https://www.youtube.com/watch?v=dQw4w9WgXcQ")
+    page = browser.new_page()
+    site = urlsplit(live_server.url).netloc
+    outside: list[str] = []
+
+    def block_outside(route):
+        outside.append(route.request.url)
+        route.abort()
+
+    page.route(lambda url: urlsplit(url).netloc not in (site, ""), block_outside)
+    page.goto(live_server.url + video.url)
+    page.wait_for_load_state("load")
+    assert page.locator("iframe").count() == 0
+    assert outside == []
+    page.get_by_role("button", name="Play video").first.click()
+    frame = page.locator("iframe")
+    frame.wait_for(state="attached")
+    assert frame.get_attribute("src").startswith("https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ")
