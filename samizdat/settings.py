@@ -112,12 +112,18 @@ TEMPLATES = [
 ]
 
 # Database: DATABASE_URL, default a SQLite file under var/.
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
-    )
-}
+DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
+try:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
+        )
+    }
+except (ValueError, dj_database_url.UnknownSchemeError) as error:
+    raise ImproperlyConfigured(
+        f"DATABASE_URL is not a database address this site can use ({error}); "
+        "e.g. postgres://user:password@host:5432/name or sqlite:////path/to/db.sqlite3"
+    ) from error
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -25,4 +25,4 @@ then
   exit 0
 fi
 echo "==> Test suite on PostgreSQL"
-SECRET_KEY=test-secret-key SECURE_SSL_REDIRECT=0 SECURE_HSTS_SECONDS=0 DATABASE_URL="$url" exec .venv/bin/pytest
+DATABASE_CONN_MAX_AGE=0 SECRET_KEY=test-secret-key SECURE_SSL_REDIRECT=0 SECURE_HSTS_SECONDS=0 DATABASE_URL="$url" exec .venv/bin/pytest

@@ -39,3 +39,9 @@ def test_production_settings_pass_check_deploy(tmp_path):
         DATABASE_URL=f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_bad_database_url_is_a_clear_error():
+    result = run_manage("check", SECRET_KEY="x" * 60, DATABASE_URL="mongodb://nowhere/db")
+    assert result.returncode != 0
+    assert "DATABASE_URL is not a database address" in result.stderr
