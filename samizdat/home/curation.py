@@ -52,8 +52,9 @@ def front_page(home) -> FrontPage:
     newest_ids = list(
         cards.values_list("id", flat=True)[: 1 + FEATURED_FALLBACK + LATEST_FALLBACK]
     )
-    # One spare per section, so a block stays full when the lead story is left out of it.
-    heads = _section_heads(cards, {b.section_id: b.count + 1 for b in blocks}) if blocks else {}
+    # Spares per section, so a block stays full when stories shown above are left out of it.
+    spare = 1 + max(len(featured_ids), FEATURED_FALLBACK)
+    heads = _section_heads(cards, {b.section_id: b.count + spare for b in blocks}) if blocks else {}
 
     wanted = set(newest_ids) | set(featured_ids) | {home.lead_story_id} | {
         pk for ids in heads.values() for pk in ids
@@ -66,11 +67,10 @@ def front_page(home) -> FrontPage:
     if not featured:
         featured = [by_id[pk] for pk in newest_ids if pk not in shown][:FEATURED_FALLBACK]
     shown |= {a.pk for a in featured}
-    lead_pk = getattr(lead, "pk", None)
     strips = [
         SectionStrip(
             b.section,
-            [by_id[pk] for pk in heads.get(b.section_id, []) if pk in by_id and pk != lead_pk][: b.count],
+            [by_id[pk] for pk in heads.get(b.section_id, []) if pk in by_id and pk not in shown][: b.count],
         )
         for b in blocks
     ]

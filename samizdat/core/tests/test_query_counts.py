@@ -21,6 +21,9 @@ def queries_for(client, url: str) -> int:
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200, url
+    statements = [q["sql"].lstrip() for q in captured.captured_queries]
+    writes = [sql for sql in statements if not sql.upper().startswith("SELECT")]
+    assert writes == [], f"{url} wrote on a reader's request (an image rendition?): {writes}"
     return len(captured)
 
 

@@ -57,11 +57,12 @@ def test_spanish_home_shows_spanish_articles_only(client, outlet):
     assert 'lang="es"' in html
 
 
-def test_lead_story_is_not_repeated_in_its_section_block(outlet):
-    outlet.add_articles(5)
+def test_stories_shown_above_are_not_repeated_in_section_blocks(outlet):
+    outlet.add_articles(8)
     home = outlet.home
     home.section_blocks.add(SectionBlock(section=outlet.section, count=3))
     home.save()
     front = front_page(home)
-    assert front.lead.title == "Story 4"
-    assert [a.title for a in front.strips[0].articles] == ["Story 3", "Story 2", "Story 1"]
+    assert front.lead.title == "Story 7"
+    assert [a.title for a in front.featured] == ["Story 6", "Story 5", "Story 4", "Story 3"]
+    assert [a.title for a in front.strips[0].articles] == ["Story 2", "Story 1", "Story 0"]
