@@ -7,6 +7,8 @@ reader's request never makes an image.
 
 from __future__ import annotations
 
+import functools
+
 from django.db.models import Prefetch, QuerySet
 
 # 16:9 crops at three widths, AVIF first, WebP as the fallback every current browser reads.
@@ -23,6 +25,18 @@ def lead_specs() -> list[str]:
 def portrait_specs() -> list[str]:
     """Square crops for contributor photos."""
     return [f"fill-{w}x{w}|format-{fmt}" for fmt in FORMATS for w in (160, 320)]
+
+
+@functools.cache
+def filters_for(specs: tuple[str, ...]) -> tuple:
+    """Parsed Wagtail Filters for specs, made once per process.
+
+    A Filter parses its spec on first use (with introspection); templates that ask for
+    the same six specs on every card would otherwise parse them again each time.
+    """
+    from wagtail.images.models import Filter
+
+    return tuple(Filter(spec=spec) for spec in specs)
 
 
 def with_renditions(queryset: QuerySet, field: str, specs: list[str] | None = None) -> QuerySet:

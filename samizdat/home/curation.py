@@ -44,35 +44,39 @@ def _section_heads(cards, limits: dict[int, int]) -> dict[int, list[int]]:
 
 
 def front_page(home) -> FrontPage:
-    """Lead, featured strip and section blocks: ids first, then one card fetch for all."""
+    """Lead, featured strip and section blocks.
+
+    Ids are chosen first with light queries; then one card fetch (with bylines and
+    renditions) loads exactly the stories shown.
+    """
     cards = article_cards(locale=home.locale_id)
     featured_ids = list(home.featured.order_by("sort_order").values_list("article_id", flat=True))
     blocks = [b for b in home.section_blocks.select_related("section").order_by("sort_order")
               if b.section.live]
-    newest_ids = list(
-        cards.values_list("id", flat=True)[: 1 + FEATURED_FALLBACK + LATEST_FALLBACK]
-    )
-    # Spares per section, so a block stays full when stories shown above are left out of it.
-    spare = 1 + max(len(featured_ids), FEATURED_FALLBACK)
-    heads = _section_heads(cards, {b.section_id: b.count + spare for b in blocks}) if blocks else {}
+    chosen_ids = featured_ids + ([home.lead_story_id] if home.lead_story_id else [])
+    live_chosen = set(cards.filter(pk__in=chosen_ids).values_list("pk", flat=True)) if chosen_ids else set()
+    newest_ids = list(cards.values_list("id", flat=True)[: 1 + FEATURED_FALLBACK + LATEST_FALLBACK])
 
-    wanted = set(newest_ids) | set(featured_ids) | {home.lead_story_id} | {
-        pk for ids in heads.values() for pk in ids
-    }
-    by_id = {a.pk: a for a in cards.filter(pk__in=wanted)}
-
-    lead = by_id.get(home.lead_story_id) or (by_id.get(newest_ids[0]) if newest_ids else None)
-    shown = {lead.pk} if lead else set()
-    featured = [by_id[pk] for pk in featured_ids if pk in by_id and pk not in shown]
+    lead_id = home.lead_story_id if home.lead_story_id in live_chosen else next(iter(newest_ids), None)
+    featured = [pk for pk in featured_ids if pk in live_chosen and pk != lead_id]
     if not featured:
-        featured = [by_id[pk] for pk in newest_ids if pk not in shown][:FEATURED_FALLBACK]
-    shown |= {a.pk for a in featured}
-    strips = [
-        SectionStrip(
-            b.section,
-            [by_id[pk] for pk in heads.get(b.section_id, []) if pk in by_id and pk not in shown][: b.count],
-        )
+        featured = [pk for pk in newest_ids if pk != lead_id][:FEATURED_FALLBACK]
+    shown = set(featured) | ({lead_id} if lead_id else set())
+
+    # Enough per section that a block stays full when stories shown above are left out.
+    heads = _section_heads(cards, {b.section_id: b.count + len(shown) for b in blocks}) if blocks else {}
+    strip_ids = {
+        b.section_id: [pk for pk in heads.get(b.section_id, []) if pk not in shown][: b.count]
         for b in blocks
-    ]
-    latest = [] if strips else [by_id[pk] for pk in newest_ids if pk not in shown][:LATEST_FALLBACK]
-    return FrontPage(lead=lead, featured=featured, strips=strips, latest=latest)
+    }
+    latest = [] if blocks else [pk for pk in newest_ids if pk not in shown][:LATEST_FALLBACK]
+
+    wanted = shown | set(latest) | {pk for ids in strip_ids.values() for pk in ids}
+    by_id = {a.pk: a for a in cards.filter(pk__in=wanted)} if wanted else {}
+    return FrontPage(
+        lead=by_id.get(lead_id),
+        featured=[by_id[pk] for pk in featured if pk in by_id],
+        strips=[SectionStrip(b.section, [by_id[pk] for pk in strip_ids[b.section_id] if pk in by_id])
+                for b in blocks],
+        latest=[by_id[pk] for pk in latest if pk in by_id],
+    )

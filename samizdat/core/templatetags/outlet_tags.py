@@ -17,7 +17,7 @@ from django.utils.safestring import mark_safe
 from wagtail.images.models import Picture, SourceImageIOError
 from wagtail.models import Site
 
-from samizdat.core.images import lead_specs, portrait_specs
+from samizdat.core.images import filters_for, lead_specs, portrait_specs
 from samizdat.core.video import UnsupportedVideo, VideoEmbed, parse_video_url
 
 register = template.Library()
@@ -38,7 +38,7 @@ def _alt(image, alt: str | None) -> str:
     return getattr(image, "alt_text", None) or image.description or image.title
 
 
-def _picture(image, specs: list[str], default_sizes: str, attrs: dict) -> str:
+def _picture(image, specs, default_sizes: str, attrs: dict) -> str:
     if not image:
         return ""
     try:
@@ -64,13 +64,13 @@ def lead_picture(image, **attrs) -> str:
     {% lead_picture image sizes="(min-width: 60em) 40rem, 100vw" loading="eager" fetchpriority="high" %}
     `alt` overrides the image's alt text (alt="" for a decorative use); lazy by default.
     """
-    return _picture(image, lead_specs(), "100vw", attrs)
+    return _picture(image, filters_for(tuple(lead_specs())), "100vw", attrs)
 
 
 @register.simple_tag
 def portrait_picture(image, **attrs) -> str:
     """A square contributor photo; `sizes` defaults to a 5rem thumbnail."""
-    return _picture(image, portrait_specs(), "5rem", attrs)
+    return _picture(image, filters_for(tuple(portrait_specs())), "5rem", attrs)
 
 
 @register.simple_tag
