@@ -162,7 +162,7 @@ TASKS = {"default": _TASK_BACKENDS[TASKS_BACKEND]}
 if TASKS_BACKEND == "redis":
     if not REDIS_URL:
         raise ImproperlyConfigured("TASKS_BACKEND=redis needs REDIS_URL.")
-    INSTALLED_APPS.append("django_rq")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}
 
 # Passwords
