@@ -72,5 +72,9 @@ def test_database_queue_makes_renditions_in_a_separate_worker(tmp_path):
 
 @pytest.mark.skipif(not redis_is_up(), reason="no Redis server on 127.0.0.1:6379")
 def test_redis_queue_makes_renditions_in_a_separate_worker(tmp_path):
+    import redis
+
+    # A fresh database reuses ids: forget what an earlier run cached and queued there.
+    redis.Redis.from_url("redis://127.0.0.1:6379/14").flushdb()
     upload_then_run_worker(tmp_path, ["rqworker", "--burst", "--job-class", "django_tasks_rq.Job", "default"],
                            TASKS_BACKEND="redis", REDIS_URL="redis://127.0.0.1:6379/14")
