@@ -73,8 +73,15 @@ def test_editor_writes_submits_and_moderator_publishes(client, outlet, editor, m
     assert article.section_id == outlet.section.pk
     assert client.get(article.url or "/labor/").status_code in (200, 404)
 
-    preview = client.get(reverse("wagtailadmin_pages:preview_on_edit", args=(article.pk,)))
-    assert preview.status_code in (200, 405)
+    preview_url = reverse("wagtailadmin_pages:preview_on_edit", args=(article.pk,))
+    edit = client.get(reverse("wagtailadmin_pages:edit", args=(article.pk,)))
+    draft = querydict_from_html(edit.content.decode(), form_id="page-edit-form").dict()
+    draft.update(data)
+    draft.update(nested_form_data({"body": streamfield([("paragraph", rich_text("<p>Draft words.</p>"))])}))
+    assert client.post(preview_url, draft).json()["is_valid"] is True
+    preview = client.get(preview_url)
+    assert preview.status_code == 200
+    assert "Draft words." in preview.content.decode()
 
     state = article.current_workflow_state
     assert state is not None and state.status == "in_progress"

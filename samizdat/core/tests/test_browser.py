@@ -53,6 +53,23 @@ def bilingual_story(outlet):
     return article
 
 
+HEADING_LEVELS = """() => Array.from(document.querySelectorAll('h1,h2,h3,h4,h5,h6'))
+    .map(h => Number(h.tagName[1]))"""
+
+
+def assert_accessible_basics(page) -> None:
+    """Landmarks, a skip link first, one h1, no skipped heading level, alt on every image."""
+    for landmark in ("header", "nav", "main", "footer"):
+        assert page.locator(landmark).count() >= 1, landmark
+    page.keyboard.press("Tab")
+    focused = page.evaluate("() => document.activeElement.getAttribute('href')")
+    assert focused == "#main", "the first Tab reaches the skip link"
+    levels = page.evaluate(HEADING_LEVELS)
+    assert levels.count(1) == 1
+    assert all(after - before <= 1 for before, after in zip(levels, levels[1:], strict=False)), levels
+    assert page.locator("img:not([alt])").count() == 0
+
+
 def test_reader_follows_an_article_and_switches_language(live_server, browser, bilingual_story):
     page = browser.new_page(viewport={"width": 390, "height": 844})
     requested: list[str] = []
@@ -65,6 +82,7 @@ def test_reader_follows_an_article_and_switches_language(live_server, browser, b
 
     page.goto(live_server.url + "/")
     assert page.locator("h1, h2").first.is_visible()
+    assert_accessible_basics(page)
     page.get_by_role("link", name="Dockers Walk Out").first.click()
     page.wait_for_load_state("load")
     assert urlsplit(page.url).path == bilingual_story.url
@@ -74,6 +92,8 @@ def test_reader_follows_an_article_and_switches_language(live_server, browser, b
     lead = page.locator("main img").first
     lead.scroll_into_view_if_needed()
     page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=lead.element_handle())
+
+    assert_accessible_basics(page)
 
     page.locator('a[hreflang="es"]').first.click()
     page.wait_for_load_state("load")
