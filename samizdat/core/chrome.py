@@ -7,6 +7,7 @@ tree changes; what remains is one query for the page's translations.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from http import HTTPMethod
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -176,7 +177,12 @@ def build_chrome(page: Page, request: HttpRequest, subpaths: dict[int, str] | st
 
 
 class OutletPageMixin:
-    """Adds `chrome` (navigation, languages) to every public page's context."""
+    """Adds `chrome` (navigation, languages) to every public page's context.
+
+    Reading pages answer GET, HEAD and OPTIONS only; anything else is a 405.
+    """
+
+    allowed_http_methods = [HTTPMethod.GET, HTTPMethod.HEAD, HTTPMethod.OPTIONS]
 
     def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
         subpaths = kwargs.pop("chrome_subpaths", None)

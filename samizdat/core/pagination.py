@@ -12,9 +12,9 @@ PER_PAGE = 20
 def requested_page_number(request: HttpRequest) -> int:
     """The ?page= number, read leniently: not a number means 1, below 1 means 1."""
     raw = request.GET.get("page", "1").strip()
-    if not raw.isdigit() or len(raw) > 9:
-        return 1 if not raw.isdigit() else 10**9
-    return max(int(raw), 1)
+    if not (raw.isascii() and raw.isdigit()):
+        return 1
+    return max(int(raw[:12]), 1)
 
 
 def paginate(request: HttpRequest, queryset: QuerySet, per_page: int = PER_PAGE) -> Page:

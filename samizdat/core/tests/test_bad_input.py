@@ -29,6 +29,7 @@ def test_unknown_urls_are_404_in_the_site_design(client, archive, path):
     [("page=abc", "Story 24"), ("page=0", "Story 24"), ("page=-3", "Story 24"),
      ("page=99999", "Story 0"), ("page=2", "Story 0"), ("page=" + "9" * 500, "Story 0"),
      ("page=1.5", "Story 24"), ("page=%00", "Story 24"), ("page=1&page=2", "Story 0"),
+     ("page=%C2%B2", "Story 24"), ("page=%D9%A3", "Story 24"),
      ("q=" + "x" * 5000, "Story 24")],
 )
 def test_odd_page_numbers_give_the_nearest_valid_page(client, archive, query, shown):
@@ -43,3 +44,18 @@ def test_server_error_page_renders_without_a_request():
 
     html = loader.render_to_string("500.html", {})
     assert "<html" in html
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete", "patch"])
+def test_writing_methods_on_public_pages_are_refused_cleanly(client, archive, method):
+    response = getattr(client, method)(archive.section.url)
+    assert response.status_code in (403, 405)
+
+
+def test_head_request_works(client, archive):
+    assert client.head("/").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/ñandú/", "/labor/२०२४/", "/labor/2024/01/" + "x" * 300 + "/"])
+def test_unusual_characters_in_paths_are_404(client, archive, path):
+    assert client.get(path).status_code == 404
