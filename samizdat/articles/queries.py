@@ -49,15 +49,17 @@ def related_articles(article: ArticlePage, limit: int = 3) -> list[ArticlePage]:
     """
     chosen = RelatedArticle.objects.filter(article=article, related=OuterRef("pk"))
     shared_topics = Topic.objects.filter(articles=article).values("translation_key")
+    sharing_a_topic = ArticlePage.topics.through.objects.filter(
+        topic__translation_key__in=shared_topics
+    ).values("articlepage_id")
     found = list(
         exclude_restricted(ArticlePage.objects.live())
         .filter(locale=article.locale_id)
         .select_related("section", "lead_image")
         .exclude(pk=article.pk)
-        .filter(Q(pk__in=chosen.values("related")) | Q(topics__translation_key__in=shared_topics))
+        .filter(Q(pk__in=chosen.values("related")) | Q(pk__in=sharing_a_topic))
         .annotate(chosen_order=Subquery(chosen.values("sort_order")[:1]))
-        .order_by(F("chosen_order").asc(nulls_last=True), "-display_date", "-pk")
-        .distinct()[:limit]
+        .order_by(F("chosen_order").asc(nulls_last=True), "-display_date", "-pk")[:limit]
     )
     if found and found[0].chosen_order is not None:
         found = [related for related in found if related.chosen_order is not None]
