@@ -19,6 +19,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from samizdat.articles.blocks import ArticleBodyBlock
+from samizdat.articles.forms import ArticleForm
 from samizdat.core.chrome import OutletPageMixin
 from samizdat.core.pagination import paginate
 from samizdat.core.video import UnsupportedVideo, VideoEmbed, parse_video_url
@@ -208,6 +209,7 @@ class ArticlePage(OutletPageMixin, Page):
     ]
     parent_page_types = ["articles.SectionPage", "articles.MonthArchivePage"]
     subpage_types: list[str] = []
+    base_form_class = ArticleForm
     serve_select_related = ("lead_image", "section")
     search_fields = Page.search_fields + [
         index.SearchField("dek"),

@@ -145,3 +145,11 @@ def test_editors_manage_topics_and_contributors(client, editor):
     client.force_login(editor)
     assert client.get(reverse("wagtailsnippets_articles_topic:add")).status_code == 200
     assert client.get(reverse("wagtailsnippets_people_person:add")).status_code == 200
+
+
+def test_article_form_offers_topics_in_the_articles_language(client, outlet, editor):
+    client.force_login(editor)
+    url = reverse("wagtailadmin_pages:add", args=("articles", "articlepage", outlet.section_es.pk))
+    html = client.get(url).content.decode()
+    assert "Huelgas" in html
+    assert "Strikes" not in html
