@@ -45,3 +45,8 @@ def test_bad_database_url_is_a_clear_error():
     result = run_manage("check", SECRET_KEY="x" * 60, DATABASE_URL="mongodb://nowhere/db")
     assert result.returncode != 0
     assert "DATABASE_URL is not a database address" in result.stderr
+
+
+def test_models_and_migrations_agree():
+    result = run_manage("makemigrations", "--check", "--dry-run", SECRET_KEY="x" * 60)
+    assert result.returncode == 0, result.stdout + result.stderr
