@@ -17,12 +17,6 @@ from samizdat.core.images import (
 )
 from samizdat.core.routing import exclude_restricted
 
-CARD_FIELDS = (
-    "id", "title", "slug", "url_path", "path", "depth", "locale_id", "translation_key",
-    "dek", "body", "kind", "display_date", "dateline", "lead_image", "section",
-    "content_type_id", "live", "first_published_at",
-)
-
 
 def bylines() -> Prefetch:
     """Authors in their chosen order, with the person in the same query."""

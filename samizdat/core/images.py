@@ -14,7 +14,6 @@ from django.db.models import Prefetch, QuerySet
 # 16:9 crops at three widths, AVIF first, WebP as the fallback every current browser reads.
 WIDTHS: tuple[int, ...] = (480, 800, 1200)
 FORMATS: tuple[str, ...] = ("avif", "webp")
-SOCIAL_SPEC = "fill-1200x630|format-jpeg"
 
 
 def lead_specs() -> list[str]:
