@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
     verbose_name = "Samizdat core"
 
     def ready(self) -> None:
-        from samizdat.core import signals  # noqa: F401
+        from samizdat.core import invalidation, signals  # noqa: F401

@@ -12,11 +12,11 @@ from http import HTTPMethod
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest
 from django.utils.translation import get_language_info
-from wagtail.models import Page, Site
-from wagtail.signals import page_published, page_unpublished, post_page_move
+from wagtail.models import Page
+
+from samizdat.core.invalidation import tree_version
 
 
 @dataclass(frozen=True)
@@ -47,32 +47,6 @@ class Chrome:
     def alternates(self) -> list[LanguageLink]:
         """Languages this very page exists in, for hreflang links."""
         return [link for link in self.languages if link.is_translation]
-
-
-TREE_VERSION_KEY = "samizdat:tree-version"
-
-
-def tree_version() -> int:
-    """A counter bumped whenever pages are published, unpublished, moved or deleted."""
-    version = cache.get(TREE_VERSION_KEY)
-    if version is None:
-        version = 1
-        cache.add(TREE_VERSION_KEY, version, None)
-    return version
-
-
-def bump_tree_version(**kwargs) -> None:
-    try:
-        cache.incr(TREE_VERSION_KEY)
-    except ValueError:
-        cache.set(TREE_VERSION_KEY, 2, None)
-
-
-for signal in (page_published, page_unpublished, post_page_move):
-    signal.connect(bump_tree_version, dispatch_uid=f"chrome-{signal!r}")
-post_delete.connect(bump_tree_version, sender=Page, dispatch_uid="chrome-page-delete")
-post_save.connect(bump_tree_version, sender=Site, dispatch_uid="chrome-site-save")
-post_delete.connect(bump_tree_version, sender=Site, dispatch_uid="chrome-site-delete")
 
 
 @dataclass(frozen=True)
@@ -120,6 +94,7 @@ def build_menu(locale_id: int, request: HttpRequest) -> Menu:
 
 
 def cached_menu(locale_id: int, request: HttpRequest) -> Menu:
+    # Imported here: page models import this module while apps are still loading.
     from samizdat.core.routing import site_for_request
 
     site = site_for_request(request)

@@ -23,6 +23,8 @@ from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.url_routing import RouteResult
 from wagtail.wagtail_hooks import check_view_restrictions
 
+from samizdat.core.invalidation import tree_version
+
 RESTRICTED_PATHS_KEY = "samizdat:restricted-paths"
 MAX_COMPONENTS = 16
 
@@ -71,8 +73,6 @@ def site_for_request(request: HttpRequest) -> Site | None:
     """Wagtail's Site for the request's host, cached until a page or site changes."""
     if hasattr(request, "_wagtail_site"):
         return request._wagtail_site
-    from samizdat.core.chrome import tree_version
-
     host, port = split_domain_port(request._get_raw_host())[0], request.get_port()
     key = SITE_KEY.format(host=host, port=port, version=tree_version())
     site = cache.get(key)

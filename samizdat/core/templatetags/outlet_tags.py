@@ -15,9 +15,9 @@ from django.conf import settings
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from wagtail.images.models import Picture, SourceImageIOError
-from wagtail.models import Site
 
 from samizdat.core.images import filters_for, lead_specs, portrait_specs
+from samizdat.core.routing import site_for_request
 from samizdat.core.video import UnsupportedVideo, VideoEmbed, parse_video_url
 
 register = template.Library()
@@ -93,7 +93,7 @@ def outlet_name(context) -> str:
     site = None
     if request is not None:
         try:
-            site = Site.find_for_request(request)
+            site = site_for_request(request)
         except Exception:  # noqa: BLE001 - an error page must render whatever the database does
             site = None
     return (site.site_name if site and site.site_name else "") or getattr(
@@ -131,7 +131,7 @@ def absolute(context, url: str) -> str:
     request = context.get("request")
     if not url or request is None or "://" in url:
         return url
-    site = Site.find_for_request(request)
+    site = site_for_request(request)
     if site is not None:
         return site.root_url + url
     return request.build_absolute_uri(url)
