@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "samizdat.home",
     "samizdat.articles",
     "samizdat.people",
+    "samizdat.search",
+    "samizdat.syndication",
     "samizdat.demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

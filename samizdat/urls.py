@@ -13,6 +13,7 @@ from samizdat.core import routing
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("", include("samizdat.syndication.sitemap_urls")),
 ]
 
 if settings.SERVE_MEDIA:
@@ -24,6 +25,8 @@ if settings.SERVE_MEDIA:
 wagtail_helpers = [p for p in wagtail_urls.urlpatterns if getattr(p, "name", "") != "wagtail_serve"]
 urlpatterns += i18n_patterns(
     *wagtail_helpers,
+    path("", include("samizdat.search.urls")),
+    path("", include("samizdat.syndication.feed_urls")),
     re_path(wagtail_urls.serve_pattern, routing.serve, name="wagtail_serve"),
     prefix_default_language=False,
 )

@@ -1,0 +1,1 @@
+"""Full-text search over articles: the index, its background updates and the search page."""

@@ -1,0 +1,3 @@
+"""Feed addresses, under each language's prefix."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""sitemap.xml, the news sitemap and robots.txt, at the site root (no language prefix)."""
+
+urlpatterns: list = []
