@@ -15,6 +15,13 @@ TAGLINE_EN = "A daily of the workers' movement: news, analysis and debate from b
 TAGLINE_ES = "Un diario del movimiento obrero: noticias, análisis y debate desde abajo."
 HOME_TITLE_ES = "The Red Ledger en español"
 CREDIT = "Illustration: The Red Ledger studio"
+DESCRIPTION = (
+    "The Red Ledger reports on strikes, tenants' fights and movements for peace from the people "
+    "who wage them. No ads, no trackers, no paywall: readers pay for it."
+)
+PUBLIC_EMAIL = "desk@redledger.example"
+PUBLIC_PHONE = "+1 555 0100"
+FEDIVERSE_HANDLE = "@ledger@localhost"
 
 
 @dataclass(frozen=True)

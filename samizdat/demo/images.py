@@ -207,6 +207,21 @@ def poster(word: str, palette_key: str, style: str, seed: int, masthead: str = "
     return _encode(image)
 
 
+def logo(name: str) -> bytes:
+    """A 600×120 PNG wordmark: a red bar and the outlet's name, for search engines and feeds."""
+    size = (600, 120)
+    image = Image.new("RGB", size, (255, 255, 255))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, 18, size[1]), fill=_rgb("#b3121f"))
+    font = _fit_font(draw, name.upper(), size[0] - 60, size[1] - 50)
+    left, top, right, bottom = draw.textbbox((0, 0), name.upper(), font=font)
+    draw.text((40 - left, (size[1] - (bottom - top)) // 2 - top), name.upper(), font=font,
+              fill=_rgb("#1a1a1a"))
+    buffer = BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
 def portrait(initials: str, palette_key: str, seed: int) -> bytes:
     """An 800×800 JPEG placeholder portrait: a head-and-shoulders silhouette."""
     palette = PALETTES[palette_key]

@@ -39,7 +39,7 @@ from samizdat.articles.models import (
     YearArchivePage,
 )
 from samizdat.articles.services import month_folder
-from samizdat.core.models import OutletImage
+from samizdat.core.models import OutletImage, OutletSettings
 from samizdat.demo import articles as A
 from samizdat.demo import content as C
 from samizdat.demo import images, prose, spanish
@@ -146,6 +146,7 @@ class _DemoLoader:
         self._topics()
         self.log("Creating the home pages, sections and indexes…")
         self._homes()
+        self._outlet_settings()
         self._sections()
         self._indexes()
         self.log(f"Writing {len(A.ARTICLES)} articles…")
@@ -283,6 +284,19 @@ class _DemoLoader:
         home_es = self.home_en.copy_for_translation(self.es)
         home_es.title, home_es.tagline = C.HOME_TITLE_ES, C.TAGLINE_ES
         self.home_es = self._publish(home_es)
+
+    def _outlet_settings(self) -> None:
+        """What the outlet says about itself: description, logo, default share image, contact."""
+        site = Site.objects.get(is_default_site=True)
+        data = images.logo(C.OUTLET_NAME)
+        logo = self._image(f"{C.OUTLET_NAME} logo", C.OUTLET_NAME, data, "demo-logo.png")
+        share = next(iter(self.illustrations.values()))
+        settings, _ = OutletSettings.objects.get_or_create(site=site)
+        settings.description = C.DESCRIPTION
+        settings.logo, settings.share_image = logo, share
+        settings.public_email, settings.public_phone = C.PUBLIC_EMAIL, C.PUBLIC_PHONE
+        settings.fediverse_handle = C.FEDIVERSE_HANDLE
+        settings.save()
 
     def _delete_welcome_page(self) -> None:
         """Remove Wagtail's placeholder page: a plain, childless Page that no site uses."""
