@@ -33,4 +33,19 @@ def generate_renditions(image_id: int) -> int:
     image = get_image_model().objects.filter(pk=image_id).first()
     if image is None:
         return 0
-    return len(image.get_renditions(*specs_for(image)))
+    made = len(image.get_renditions(*specs_for(image)))
+    record_file_sizes(image)
+    return made
+
+
+def record_file_sizes(image) -> None:
+    """Store the size in bytes of the image's renditions that lack it (feed enclosures carry it).
+
+    Wagtail creates renditions in bulk, skipping the model's save(), so sizes are filled here.
+    """
+    for rendition in image.renditions.filter(file_size__isnull=True):
+        try:
+            rendition.file_size = rendition.file.size
+        except OSError:
+            continue
+        rendition.save(update_fields=["file_size"])

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class SyndicationConfig(AppConfig):
     name = "samizdat.syndication"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from samizdat.syndication import feeds  # noqa: F401  (connects the feed-change signals)
