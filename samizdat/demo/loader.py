@@ -276,7 +276,7 @@ class _DemoLoader:
         self.home_en = self._publish(home)
 
         site = Site.objects.filter(is_default_site=True).first() or Site(is_default_site=True)
-        site.hostname, site.port, site.site_name = "localhost", 80, C.OUTLET_NAME
+        site.hostname, site.port, site.site_name = "localhost", 8000, C.OUTLET_NAME
         site.root_page = self.home_en
         site.save()
         self._delete_welcome_page()

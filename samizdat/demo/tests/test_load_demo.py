@@ -64,7 +64,7 @@ def test_homes_replace_the_welcome_page():
     assert es.translation_key == en.translation_key
     assert es.tagline == content.TAGLINE_ES
     site = Site.objects.get(is_default_site=True)
-    assert (site.hostname, site.port, site.root_page_id) == ("localhost", 80, en.pk)
+    assert (site.hostname, site.port, site.root_page_id) == ("localhost", 8000, en.pk)
     assert site.site_name == content.OUTLET_NAME
     assert not Page.objects.filter(title="Welcome to your new Wagtail site!").exists()
     assert Page.objects.filter(depth=2).count() == 2

@@ -268,7 +268,9 @@ def test_query_count_is_small_and_does_not_grow(client, outlet):
     assert max(small) <= MAX_QUERIES
 
 
-@pytest.mark.django_db(transaction=True)  # the worker closes a connection it finds in a transaction
+# The worker closes a connection it finds in a transaction, hence a transactional test;
+# serialized_rollback restores what migrations made (root page, locales) if a flush removed it.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_publishing_queues_the_index_update_for_a_worker(settings, outlet, client):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     article = outlet.add_article("Night shift walkout", body=[("paragraph", "<p>A walkout.</p>")])
