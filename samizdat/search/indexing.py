@@ -124,6 +124,15 @@ def index_batch(articles: Iterable[ArticlePage]) -> int:
     return len(rows)
 
 
+def reindex(article_ids: list[int], batch_size: int = 500) -> int:
+    """Refresh the entries of the given articles that are in the index; returns how many."""
+    ids = sorted(SearchEntry.objects.filter(pk__in=article_ids).values_list("pk", flat=True))
+    count = 0
+    for start in range(0, len(ids), batch_size):
+        count += index_batch(indexable_articles().filter(pk__in=ids[start:start + batch_size]))
+    return count
+
+
 def rebuild(batch_size: int = 500) -> int:
     """Re-index every live public article in batches, drop every other entry; returns the count."""
     count = 0

@@ -17,3 +17,9 @@ def index_article(article_id: int) -> bool:
 def remove_from_index(article_id: int) -> None:
     """Drop an article's search entry; nothing happens if there is none."""
     indexing.remove_from_index(article_id)
+
+
+@task()
+def reindex_articles(article_ids: list[int]) -> int:
+    """Refresh the entries of several articles (a renamed author or topic), in batches."""
+    return indexing.reindex(article_ids)

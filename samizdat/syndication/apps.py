@@ -6,4 +6,7 @@ class SyndicationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from samizdat.syndication import feeds  # noqa: F401  (connects the feed-change signals)
+        from samizdat.syndication import feeds, purge
+
+        feeds.connect_signals()
+        purge.connect()

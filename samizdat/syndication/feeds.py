@@ -93,13 +93,15 @@ def _page_published(sender, instance=None, **kwargs) -> None:
         bump_feeds_version()
 
 
-page_published.connect(_page_published, dispatch_uid="feeds-page-published")
-page_unpublished.connect(bump_feeds_version, dispatch_uid="feeds-page-unpublished")
-post_page_move.connect(bump_feeds_version, dispatch_uid="feeds-page-move")
-post_delete.connect(bump_feeds_version, sender=Page, dispatch_uid="feeds-page-delete")
-for _model in (Person, Topic, OutletRendition, OutletSettings, Site, PageViewRestriction):
-    post_save.connect(bump_feeds_version, sender=_model, dispatch_uid=f"feeds-save-{_model.__name__}")
-    post_delete.connect(bump_feeds_version, sender=_model, dispatch_uid=f"feeds-delete-{_model.__name__}")
+def connect_signals() -> None:
+    """Bump the feeds version on every change the article aggregate cannot see (app ready)."""
+    page_published.connect(_page_published, dispatch_uid="feeds-page-published")
+    page_unpublished.connect(bump_feeds_version, dispatch_uid="feeds-page-unpublished")
+    post_page_move.connect(bump_feeds_version, dispatch_uid="feeds-page-move")
+    post_delete.connect(bump_feeds_version, sender=Page, dispatch_uid="feeds-page-delete")
+    for model in (Person, Topic, OutletRendition, OutletSettings, Site, PageViewRestriction):
+        post_save.connect(bump_feeds_version, sender=model, dispatch_uid=f"feeds-save-{model.__name__}")
+        post_delete.connect(bump_feeds_version, sender=model, dispatch_uid=f"feeds-delete-{model.__name__}")
 
 
 # --- Scope: what a feed covers --------------------------------------------------------------

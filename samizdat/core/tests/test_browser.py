@@ -129,3 +129,18 @@ def test_video_loads_from_the_provider_only_after_a_click(live_server, browser, 
     frame = page.locator("iframe")
     frame.wait_for(state="attached")
     assert frame.get_attribute("src").startswith("https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ")
+
+
+def test_reader_searches_from_the_masthead(live_server, browser, bilingual_story):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(live_server.url + bilingual_story.url)
+    page.get_by_role("searchbox").fill("dockers")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search/?q=dockers*")
+    assert page.locator("article.search-result h2 a").all_inner_texts() == ["Dockers Walk Out"]
+    assert page.locator('meta[name="robots"]').get_attribute("content").startswith("noindex")
+    assert_accessible_basics(page)
+    site = urlsplit(live_server.url).netloc
+    assert {urlsplit(url).netloc for url in requested} == {site}

@@ -320,3 +320,17 @@ def test_quoted_phrase_needs_the_words_together(postgres, client, publish):
     assert titles(client.get("/search/", {"q": '"general strike"'})) == ["Depot one"]
     assert sorted(titles(client.get("/search/", {"q": "general strike"}))) == ["Depot one", "Depot two"]
     assert titles(client.get("/search/", {"q": '"general strike"', "sort": "date"})) == ["Depot one"]
+
+
+def test_renaming_an_author_or_topic_refreshes_their_articles(client, publish, outlet,
+                                                              django_capture_on_commit_callbacks):
+    publish("Depot vote", body="The vote is on.")
+    assert titles(client.get("/search/?q=Marín")) == ["Depot vote"]
+    with django_capture_on_commit_callbacks(execute=True):
+        outlet.author.name = "Rosa Zetkin"
+        outlet.author.save()
+        outlet.topic.name = "Walkouts"
+        outlet.topic.save()
+    assert titles(client.get("/search/?q=Zetkin")) == ["Depot vote"]
+    assert titles(client.get("/search/?q=walkouts")) == ["Depot vote"]
+    assert titles(client.get("/search/?q=Marín")) == []
