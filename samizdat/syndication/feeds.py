@@ -311,13 +311,23 @@ def _absolute(root_url: str, url: str) -> str:
     return urljoin(root_url + "/", url)
 
 
+def _requested_width(filter_spec: str) -> int:
+    """1200 for "fill-1200x675|format-webp": what a spec asked for (a small original gives less)."""
+    match = re.match(r"\w+-(\d+)", filter_spec)
+    return int(match.group(1)) if match else 0
+
+
 def _renditions_of(image) -> list:
-    """Renditions already made of `image` in a format every reader shows, smallest first."""
+    """Renditions already made of `image` in a format every reader shows, smallest first.
+
+    A picture smaller than the crops comes out the same size in several of them: the
+    spec's own width breaks the tie, so the choice does not depend on row order.
+    """
     found = [
         rendition for rendition in getattr(image, "prefetched_renditions", None) or []
         if _suffix(rendition.file.name) in FEED_MIME
     ]
-    return sorted(found, key=lambda rendition: (rendition.width, rendition.pk))
+    return sorted(found, key=lambda r: (r.width, _requested_width(r.filter_spec), r.filter_spec))
 
 
 def _suffix(name: str) -> str:
