@@ -103,9 +103,12 @@ class Outlet:
 
 @pytest.fixture(autouse=True)
 def plain_http_settings(settings, tmp_path_factory):
-    """Tests speak plain HTTP, need no collected static files and keep media in a temp dir."""
+    """Tests speak plain HTTP, need no collected static files, keep media and cache files in temp dirs."""
     from django.core.cache import cache
 
+    if "FileBasedCache" in settings.CACHES["default"]["BACKEND"]:
+        cache_dir = tmp_path_factory.getbasetemp() / "cache"
+        settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": str(cache_dir)}}
     cache.clear()  # menus, rendition and site caches must not leak between tests
     settings.SECURE_SSL_REDIRECT = False
     settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"

@@ -64,7 +64,7 @@ rm -rf "$RESULTS/var" "$RESULTS/static-site" "$RESULTS"/bench.sqlite3* "$RESULTS
 
 # Keep the run self-contained: our own database and var dir, production-style settings,
 # no Redis, S3 or CDN purging even if the caller's shell has them configured.
-unset REDIS_URL S3_BUCKET FRONTEND_CACHE_PURGE_URL STATIC_ROOT MEDIA_ROOT
+unset REDIS_URL CACHE_DIR S3_BUCKET FRONTEND_CACHE_PURGE_URL STATIC_ROOT MEDIA_ROOT
 export DATABASE_URL="sqlite:///$RESULTS/bench.sqlite3"
 export SAMIZDAT_VAR_DIR="$RESULTS/var"
 export TASKS_BACKEND=immediate
@@ -195,7 +195,7 @@ log "Results"
 "$PYTHON" "$BENCH/report.py" --out "$RESULTS/latest.txt" \
     --note "Samizdat benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo '+dirty')" \
     --note "host: $(nproc) CPUs, $(uname -sr); wrk -t$THREADS -c$CONNECTIONS -d$DURATION on the same machine" \
-    --note "django: gunicorn $WORKERS $WORKER_CLASS workers, DEBUG=0, SQLite, locmem cache; nginx: worker_processes 2, static file" \
+    --note "django: gunicorn $WORKERS $WORKER_CLASS workers, DEBUG=0, SQLite, file cache; nginx: worker_processes 2, static file" \
     "${notes[@]/#/--note=}" \
     "${runs[@]}"
 echo "(written to ${RESULTS#"$ROOT"/}/latest.txt)"

@@ -7,6 +7,8 @@ never read again and expire on their own.
 
 from __future__ import annotations
 
+import time
+
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from wagtail.models import Page, Site
@@ -19,8 +21,11 @@ def tree_version() -> int:
     """A counter bumped whenever pages are published, unpublished, moved or deleted."""
     version = cache.get(TREE_VERSION_KEY)
     if version is None:
-        version = 1
-        cache.add(TREE_VERSION_KEY, version, None)
+        # From the clock, not 1: if the key is ever evicted, the new version cannot
+        # match keys written under an old one.
+        version = time.time_ns()
+        if not cache.add(TREE_VERSION_KEY, version, None):
+            version = cache.get(TREE_VERSION_KEY, version)
     return version
 
 
@@ -28,7 +33,7 @@ def bump_tree_version(**kwargs) -> None:
     try:
         cache.incr(TREE_VERSION_KEY)
     except ValueError:
-        cache.set(TREE_VERSION_KEY, 2, None)
+        cache.set(TREE_VERSION_KEY, time.time_ns(), None)
 
 
 for signal in (page_published, page_unpublished, post_page_move):

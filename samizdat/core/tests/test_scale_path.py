@@ -54,7 +54,7 @@ COUNT = "from samizdat.core.models import OutletRendition as R; print(R.objects.
 def upload_then_run_worker(tmp_path, worker: list[str], **env: str) -> None:
     """Upload an image: the request queues its renditions; a separate worker makes them."""
     env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'queue.sqlite3'}",
-           "MEDIA_ROOT": str(tmp_path / "media"), **env}
+           "MEDIA_ROOT": str(tmp_path / "media"), "CACHE_DIR": str(tmp_path / "cache"), **env}
     assert manage("migrate", "--noinput", **env).returncode == 0
     upload = manage("shell", "-c", UPLOAD, **env)
     assert upload.returncode == 0, upload.stderr
@@ -78,3 +78,21 @@ def test_redis_queue_makes_renditions_in_a_separate_worker(tmp_path):
     redis.Redis.from_url("redis://127.0.0.1:6379/14").flushdb()
     upload_then_run_worker(tmp_path, ["rqworker", "--burst", "--job-class", "django_tasks_rq.Job", "default"],
                            TASKS_BACKEND="redis", REDIS_URL="redis://127.0.0.1:6379/14")
+
+
+BUMP = (
+    "from samizdat.core.invalidation import bump_tree_version, tree_version;"
+    "before = tree_version(); bump_tree_version(); print(before, tree_version())"
+)
+READ = "from samizdat.core.invalidation import tree_version; print(tree_version())"
+
+
+def test_default_cache_is_shared_by_the_processes_of_one_machine(tmp_path):
+    """Without Redis, a publish in one gunicorn worker must invalidate the others' caches."""
+    env = {"CACHE_DIR": str(tmp_path / "cache"), "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    bumped = manage("shell", "-c", BUMP, **env)
+    assert bumped.returncode == 0, bumped.stderr
+    before, after = (int(value) for value in bumped.stdout.split()[-2:])
+    assert after == before + 1
+    seen = manage("shell", "-c", READ, **env)
+    assert int(seen.stdout.split()[-1]) == after, seen.stdout + seen.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -14,7 +15,8 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     dropped = {"SECRET_KEY", "DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     clean = {k: v for k, v in os.environ.items() if k not in dropped and not k.startswith("SECURE_")}
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env},
+        [sys.executable, "manage.py", *args], cwd=ROOT,
+        env={**clean, "CACHE_DIR": tempfile.mkdtemp(prefix="samizdat-settings-"), **env},
         capture_output=True, text=True, timeout=120,
     )
 
