@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "samizdat.people",
     "samizdat.search",
     "samizdat.syndication",
+    "samizdat.publications",
+    "samizdat.volunteers",
     "samizdat.demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -1,0 +1,1 @@
+"""Print and downloads: magazines and their issues, books and pamphlets, download counts."""
