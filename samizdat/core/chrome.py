@@ -42,6 +42,7 @@ class Chrome:
     languages: list[LanguageLink]
     topics_url: str
     authors_url: str
+    footer: list[NavLink]
 
     @property
     def alternates(self) -> list[LanguageLink]:
@@ -57,6 +58,7 @@ class Menu:
     sections: list[tuple[str, str, str]]  # (title, url, tree path)
     topics_url: str
     authors_url: str
+    footer: tuple[tuple[str, str, str], ...] = ()  # (title, url, tree path) of other pages in menus
 
 
 def build_menu(locale_id: int, request: HttpRequest) -> Menu:
@@ -71,6 +73,7 @@ def build_menu(locale_id: int, request: HttpRequest) -> Menu:
     )
     home = next((h for h in homes if h.locale_id == locale_id), None)
     sections: list[tuple[str, str, str]] = []
+    footer: list[tuple[str, str, str]] = []
     topics_url = authors_url = ""
     if home is not None:
         children = Page.objects.child_of(home).live().only(
@@ -85,11 +88,14 @@ def build_menu(locale_id: int, request: HttpRequest) -> Menu:
                 authors_url = url
             elif model is SectionPage and child.show_in_menus:
                 sections.append((child.title, url, child.path))
+            elif child.show_in_menus:
+                footer.append((child.title, url, child.path))
     return Menu(
         homes=[(h.locale_id, h.locale.language_code, h.get_url(request) or "/") for h in homes],
         sections=sections,
         topics_url=topics_url,
         authors_url=authors_url,
+        footer=tuple(footer),
     )
 
 
@@ -148,6 +154,7 @@ def build_chrome(page: Page, request: HttpRequest, subpaths: dict[int, str] | st
         languages=languages,
         topics_url=menu.topics_url,
         authors_url=menu.authors_url,
+        footer=[NavLink(title, url, page.path.startswith(path)) for title, url, path in menu.footer],
     )
 
 
