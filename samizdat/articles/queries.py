@@ -73,7 +73,10 @@ def article_page_context(article: ArticlePage) -> dict:
         *(byline.person.photo for byline in page_bylines),
         *(card.lead_image for card in related),
     ])
-    return {"bylines": page_bylines, "topics": topics, "related": related}
+    from samizdat.publications.queries import printed_in
+
+    return {"bylines": page_bylines, "topics": topics, "related": related,
+            "printed_in": printed_in(article)}
 
 
 def ordered_items(relation) -> list:

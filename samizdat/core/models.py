@@ -67,6 +67,10 @@ class OutletSettings(BaseSiteSetting):
     )
     public_email = models.EmailField(blank=True)
     public_phone = models.CharField(max_length=40, blank=True)
+    contact_recipient = models.EmailField(
+        blank=True,
+        help_text=_("Where messages from the contact page go; leave empty to use the public email."),
+    )
     fediverse_handle = models.CharField(
         max_length=100, blank=True, help_text=_("The outlet's own account, e.g. @ledger@social.example."),
     )
@@ -76,7 +80,8 @@ class OutletSettings(BaseSiteSetting):
         MultiFieldPanel([FieldPanel("logo"), FieldPanel("share_image")], heading=_("Images")),
         FieldPanel("feeds_full_text"),
         MultiFieldPanel(
-            [FieldPanel("public_email"), FieldPanel("public_phone"), FieldPanel("fediverse_handle")],
+            [FieldPanel("public_email"), FieldPanel("public_phone"), FieldPanel("contact_recipient"),
+             FieldPanel("fediverse_handle")],
             heading=_("Contact"),
         ),
     ]

@@ -49,6 +49,12 @@ def test_bad_database_url_is_a_clear_error():
     assert "DATABASE_URL is not a database address" in result.stderr
 
 
+def test_a_number_setting_that_is_not_a_number_is_a_clear_error():
+    result = run_manage("check", SECRET_KEY="x" * 60, SPAM_RATE_LIMIT="five")
+    assert result.returncode != 0
+    assert "SPAM_RATE_LIMIT='five' is not a number." in result.stderr
+
+
 def test_models_and_migrations_agree():
     result = run_manage("makemigrations", "--check", "--dry-run", SECRET_KEY="x" * 60)
     assert result.returncode == 0, result.stdout + result.stderr
