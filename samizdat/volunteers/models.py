@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from http import HTTPMethod
-
 from django import forms
 from django.db import models
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.template.response import TemplateResponse
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -15,7 +12,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Page
 
 from samizdat.core import spam
-from samizdat.core.chrome import OutletPageMixin
+from samizdat.core.pages import FormPageMixin
 
 SKILLS = [
     ("translation", _("Translation")),
@@ -155,47 +152,6 @@ class ContactMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} — {self.name}"
-
-
-class FormPageMixin(OutletPageMixin):
-    """A page with a public form: GET shows it, POST validates, then redirects to ?sent=1.
-
-    Subclasses set `form_class`, `rate_scope` and implement `accept(request, form)`.
-    """
-
-    allowed_http_methods = [HTTPMethod.GET, HTTPMethod.HEAD, HTTPMethod.OPTIONS, HTTPMethod.POST]
-    form_class: type = spam.SpamProtectedForm
-    rate_scope = "form"
-
-    def accept(self, request: HttpRequest, form) -> None:
-        raise NotImplementedError
-
-    def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
-        context = super().get_context(request, *args, **kwargs)
-        context["form"] = self.form_class()  # an empty form, also for the admin's preview
-        context["sent"] = False
-        return context
-
-    def serve(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        request.is_preview = getattr(request, "is_preview", False)
-        form = None
-        if request.method == "POST":
-            if spam.over_limit(request, self.rate_scope):
-                context = self.get_context(request)
-                return spam.too_many_requests(request, "volunteers/too_many_requests.html", context)
-            form = self.form_class(request.POST)
-            if form.honeypot_filled():
-                spam.record_submission(request, self.rate_scope)
-                return HttpResponseRedirect(f"{request.path}?sent=1")
-            if form.is_valid():
-                spam.record_submission(request, self.rate_scope)
-                self.accept(request, form)
-                return HttpResponseRedirect(f"{request.path}?sent=1")
-        context = self.get_context(request)
-        if form is not None:
-            context["form"] = form
-        context["sent"] = form is None and request.GET.get("sent") == "1"
-        return TemplateResponse(request, self.get_template(request), context)
 
 
 class GetInvolvedPage(FormPageMixin, Page):

@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'contact page',
             },
-            bases=(samizdat.volunteers.models.FormPageMixin, 'wagtailcore.page'),
+            bases=(samizdat.core.pages.FormPageMixin, 'wagtailcore.page'),
         ),
         migrations.CreateModel(
             name='GetInvolvedPage',
@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'get involved page',
             },
-            bases=(samizdat.volunteers.models.FormPageMixin, 'wagtailcore.page'),
+            bases=(samizdat.core.pages.FormPageMixin, 'wagtailcore.page'),
         ),
         migrations.CreateModel(
             name='Skill',
