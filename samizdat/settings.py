@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "samizdat.syndication",
     "samizdat.publications",
     "samizdat.volunteers",
+    "samizdat.events",
+    "samizdat.letters",
     "samizdat.demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Serve the demo outlet for `make run`, with scheduled publishing checked every minute.
+# Serve the demo outlet for `make run`; every minute, scheduled pages go live and due event reminders go out.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
 
-( while sleep 60; do "$PY" manage.py publish_scheduled >/dev/null 2>&1 || true; done ) &
+( while sleep 60; do
+    "$PY" manage.py publish_scheduled >/dev/null 2>&1 || true
+    "$PY" manage.py send_event_reminders >/dev/null 2>&1 || true
+  done ) &
 scheduler=$!
 trap 'kill $scheduler 2>/dev/null || true' EXIT
 

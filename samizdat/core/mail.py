@@ -15,18 +15,25 @@ from django_tasks import task
 
 @task()
 def deliver_mail(to: list[str], subject: str, text: str, html: str | None = None,
-                 reply_to: list[str] | None = None) -> int:
-    """Send one message through Django's mail backend; returns how many were sent."""
+                 reply_to: list[str] | None = None,
+                 attachments: list[tuple[str, str, str]] | None = None) -> int:
+    """Send one message through Django's mail backend; returns how many were sent.
+
+    `attachments` are (filename, text content, MIME type) triples, e.g. an `.ics` invitation.
+    """
     message = EmailMultiAlternatives(
         subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=to, reply_to=reply_to or None,
     )
     if html:
         message.attach_alternative(html, "text/html")
+    for filename, content, mimetype in attachments or []:
+        message.attach(filename, content, mimetype)
     return message.send()
 
 
 def send_outlet_mail(to: str | list[str], subject: str, template_base: str, context: dict,
-                     reply_to: str | list[str] | None = None) -> None:
+                     reply_to: str | list[str] | None = None,
+                     attachments: list[tuple[str, str, str]] | None = None) -> None:
     """Render `<template_base>.txt` (and `.html` if it exists) and enqueue their delivery."""
     recipients = [to] if isinstance(to, str) else list(to)
     replies = [reply_to] if isinstance(reply_to, str) else list(reply_to or [])
@@ -36,4 +43,4 @@ def send_outlet_mail(to: str | list[str], subject: str, template_base: str, cont
     except TemplateDoesNotExist:
         html = None
     subject = " ".join(str(subject).split())  # no line breaks in a header
-    deliver_mail.enqueue(recipients, subject, text, html, replies)
+    deliver_mail.enqueue(recipients, subject, text, html, replies, list(attachments or []))

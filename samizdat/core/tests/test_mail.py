@@ -40,3 +40,13 @@ def test_html_alternative(smtp_server):
     message = smtp_server[0]
     assert message.is_multipart()
     assert [part.get_content_type() for part in message.get_payload()] == ["text/plain", "text/html"]
+
+
+def test_attachment_travels_with_the_text(smtp_server):
+    invitation = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
+    send_outlet_mail("a@example.org", "Your place", "volunteers/mail/contact", {"message": {}},
+                     attachments=[("event.ics", invitation, "text/calendar")])
+    message = smtp_server[0]
+    parts = [part for part in message.walk() if part.get_filename() == "event.ics"]
+    assert len(parts) == 1 and parts[0].get_content_type() == "text/calendar"
+    assert parts[0].get_payload(decode=True).decode() == invitation
