@@ -36,8 +36,7 @@ lint: $(VENV)/.installed-test
 test: $(VENV)/.installed-test
 	@bash scripts/ensure-browser.sh
 	$(VENV)/bin/ruff check samizdat
-	$(MAKE) --no-print-directory test-sqlite
-	@bash scripts/test-postgres.sh "$(PG_TEST_URL)"
+	@bash scripts/test-all.sh "$(PG_TEST_URL)"
 
 test-sqlite: $(VENV)/.installed-test
 	@echo "==> Test suite on SQLite"

@@ -21,6 +21,15 @@ def redis_is_up() -> bool:
         return False
 
 
+# The worker and cache tests below run manage.py on their own SQLite file, whatever the suite's
+# database: the SQLite run covers them, and the PostgreSQL run (which `make test` runs at the
+# same time) skips them rather than sharing their Redis database.
+on_own_sqlite = pytest.mark.skipif(
+    os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="runs on its own SQLite file; covered by the SQLite run",
+)
+
+
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     base = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "TASKS_BACKEND"}}
     return subprocess.run(
@@ -65,11 +74,13 @@ def upload_then_run_worker(tmp_path, worker: list[str], **env: str) -> None:
     assert count.stdout.strip().endswith("6"), count.stdout + count.stderr + run.stderr
 
 
+@on_own_sqlite
 def test_database_queue_makes_renditions_in_a_separate_worker(tmp_path):
     upload_then_run_worker(tmp_path, ["db_worker", "--batch", "--no-startup-delay"],
                            TASKS_BACKEND="database")
 
 
+@on_own_sqlite
 @pytest.mark.skipif(not redis_is_up(), reason="no Redis server on 127.0.0.1:6379")
 def test_redis_queue_makes_renditions_in_a_separate_worker(tmp_path):
     import redis
@@ -87,6 +98,7 @@ BUMP = (
 READ = "from samizdat.core.invalidation import tree_version; print(tree_version())"
 
 
+@on_own_sqlite
 def test_default_cache_is_shared_by_the_processes_of_one_machine(tmp_path):
     """Without Redis, a publish in one gunicorn worker must invalidate the others' caches."""
     env = {"CACHE_DIR": str(tmp_path / "cache"), "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}

@@ -1,4 +1,8 @@
-"""`manage.py load_demo` builds a complete two-language outlet, once."""
+"""`manage.py load_demo` builds a complete two-language outlet, once.
+
+The demo is loaded once for this whole module (see conftest.py): every test of the demo
+content lives here, so the suite pays for one load.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
+from lxml import html as lxml_html
 from wagtail.models import Locale, Page, Site
 
 from samizdat.articles.models import (
@@ -20,12 +25,13 @@ from samizdat.articles.models import (
     TopicIndexPage,
     VideoSeriesPage,
 )
-from samizdat.core.models import OutletImage
+from samizdat.core.models import OutletImage, OutletSettings
 from samizdat.core.video import parse_video_url
 from samizdat.demo import content
 from samizdat.demo.loader import DEFAULT_PASSWORD
 from samizdat.home.models import HomePage
 from samizdat.people.models import PeopleIndexPage, Person
+from samizdat.volunteers.models import ContactMessage, LanguagePair, Volunteer
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("loaded_demo")]
 
@@ -189,3 +195,52 @@ def test_second_run_changes_nothing():
     call_command("load_demo", stdout=out)
     assert "Demo outlet already loaded" in out.getvalue()
     assert counts() == before
+
+
+def demo_urls() -> list[str]:
+    urls = ["/", "/es/", "/topics/", "/authors/"]
+    for code in ("en", "es"):
+        live = ArticlePage.objects.live().filter(locale__language_code=code)
+        urls += [a.url for a in live.order_by("-display_date")[:3]]
+        urls += [live.filter(kind="video").first().url] if live.filter(kind="video").exists() else []
+        urls.append(SectionPage.objects.live().filter(locale__language_code=code).first().url)
+        urls.append(MonthArchivePage.objects.live().filter(locale__language_code=code).first().url)
+    urls += [page.url for model in (DossierPage, VideoSeriesPage) for page in model.objects.live()]
+    return urls
+
+
+def test_every_page_type_renders_sound_html(client):
+    article = ArticlePage.objects.live().filter(locale__language_code="en").first()
+    person = article.authors.first().person
+    topic = article.topics.first()
+    urls = demo_urls() + [f"/authors/{person.slug}/", f"/topics/{topic.slug}/", "/labor/?page=2"]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        tree = lxml_html.fromstring(response.content)
+        assert tree.get("lang") in {"en", "es"}, url
+        levels = [int(h.tag[1]) for h in tree.iter("h1", "h2", "h3", "h4", "h5", "h6")]
+        assert levels.count(1) == 1, (url, levels)
+        assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), (url, levels)
+        assert all(img.get("alt") is not None for img in tree.iter("img")), url
+        for element in tree.xpath("//*[@src] | //link[@href]"):
+            address = element.get("src") or element.get("href")
+            rel = element.get("rel") or ""
+            if rel in {"canonical", "alternate"}:
+                continue
+            assert address.startswith(("/", "data:")), (url, address)
+
+
+def test_demo_volunteers(client):
+    for url, text in (("/get-involved/", "translators into English"), ("/es/colabora/", "traductores"),
+                      ("/contact/", "desk@redledger.example"), ("/es/contacto/", "Pistas")):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert text in response.content.decode()
+    assert Volunteer.objects.count() == 5
+    assert {(p.from_language, p.to_language) for p in LanguagePair.objects.all()} >= {
+        ("es", "en"), ("pt", "en"), ("fr", "en"), ("de", "en")}
+    statuses = set(Volunteer.objects.values_list("status", flat=True))
+    assert statuses == {"new", "contacted", "active", "inactive"}
+    assert ContactMessage.objects.count() == 1
+    assert OutletSettings.objects.get().contact_recipient == "tips@redledger.example"
