@@ -123,6 +123,33 @@ def outlet(db) -> Outlet:
     return Outlet()
 
 
+@pytest.fixture(scope="module")
+def module_outlet(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One outlet shared by a module's tests, built once and rolled back after the module.
+
+    Each test still runs in its own transaction (a savepoint inside this one), so what a test
+    changes is undone; use it for modules of many tests that read the same content. A module
+    adds content with `module_outlet.build(callable)`.
+    """
+    from django.db import transaction
+    from django.test import override_settings
+
+    base = tmp_path_factory.getbasetemp()
+    caches = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": str(base / "cache")}}
+    with override_settings(MEDIA_ROOT=base / "media", CACHES=caches), django_db_blocker.unblock(), \
+            transaction.atomic():
+        shared = Outlet()
+        shared.build = lambda make: _unblocked(django_db_blocker, make, shared)
+        yield shared
+        transaction.set_rollback(True)
+
+
+def _unblocked(blocker, make: Callable, shared: Outlet):
+    with blocker.unblock():
+        return make(shared)
+
+
 @pytest.fixture
 def image_factory(db) -> Callable:
     return make_image

@@ -7,10 +7,11 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def archive(outlet):
-    outlet.add_articles(25)
-    return outlet
+@pytest.fixture(scope="module")
+def archive(module_outlet):
+    """25 articles, built once for the module: these tests only read."""
+    module_outlet.build(lambda outlet: outlet.add_articles(25))
+    return module_outlet
 
 
 @pytest.mark.parametrize(
