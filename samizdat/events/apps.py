@@ -6,3 +6,6 @@ class EventsConfig(AppConfig):
     name = "samizdat.events"
     verbose_name = _("Events")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from samizdat.events import signals  # noqa: F401 - connects the receivers

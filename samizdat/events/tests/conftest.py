@@ -1,0 +1,67 @@
+"""Fixtures for the events app: an index per language, events built in code, a committing client."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta
+
+import pytest
+from django.utils import timezone
+from django.utils.text import slugify
+
+from samizdat.core import spam
+from samizdat.events.models import EventIndexPage, EventPage, wall_clock_to_utc
+
+JOIN_URL = "https://meet.example.org/secret-room-42"
+
+
+@pytest.fixture
+def client(client, django_capture_on_commit_callbacks):
+    """The test client, running on-commit callbacks (the mail) as a committed request would."""
+
+    class Committing:
+        def __getattr__(self, name):
+            return getattr(client, name)
+
+        def post(self, *args, **kwargs):
+            with django_capture_on_commit_callbacks(execute=True):
+                return client.post(*args, **kwargs)
+
+    return Committing()
+
+
+class Events:
+    """The outlet's event indexes (English and Spanish) and a helper to add events."""
+
+    def __init__(self, outlet) -> None:
+        self.outlet = outlet
+        self.index = outlet.home.add_child(instance=EventIndexPage(title="Events", slug="events"))
+        self.index_es = self.index.copy_for_translation(outlet.es)
+        self.index_es.title, self.index_es.slug = "Eventos", "eventos"
+        self.index_es.save_revision().publish()
+        self.index_es = EventIndexPage.objects.get(pk=self.index_es.pk)
+
+    def add(self, title: str, *, starts_at: datetime | None = None, days: float = 10, hours: float = 2,
+            index=None, wall: datetime | None = None, time_zone: str = "America/Los_Angeles", **fields):
+        """A live event `days` from now (or at `starts_at`, or at wall-clock `wall` in its zone)."""
+        if wall is not None:
+            starts_at = wall_clock_to_utc(wall, time_zone)
+        starts_at = starts_at or timezone.now() + timedelta(days=days)
+        starts_at = starts_at.replace(second=0, microsecond=0)
+        fields.setdefault("join_url", JOIN_URL)
+        page = EventPage(title=title, slug=slugify(title) or "event", starts_at=starts_at,
+                         ends_at=starts_at + timedelta(hours=hours), time_zone=time_zone, **fields)
+        (index or self.index).add_child(instance=page)
+        return EventPage.objects.get(pk=page.pk)
+
+
+@pytest.fixture
+def events(outlet) -> Events:
+    return Events(outlet)
+
+
+def signup(**overrides) -> dict:
+    data = {"name": "Zoë Ñandú", "email": "zoe@example.org", "organization": "Nurses' Union",
+            "country": "Spain", "started": spam.timestamp_token("event", time.time() - 30), "website": ""}
+    data.update(overrides)
+    return data
