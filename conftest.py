@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 import io
+import os
+import shutil
 from collections.abc import Callable
 
 import pytest
@@ -26,6 +28,10 @@ def make_image(title: str = "Strikers at the gate", size: tuple[int, int] = (640
             credit="Photo: Test Desk",
             file=ImageFile(buffer, name="test.jpg"),
         )
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+needs_chromium = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed")
 
 
 class Outlet:
@@ -189,3 +195,23 @@ def smtp_server(settings):
         yield received
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    """Headless Debian Chromium through Playwright (mark the test with `needs_chromium`).
+
+    Playwright's sync API runs an event loop in this thread; the ORM calls a test makes
+    meanwhile are safe because the browser never touches the database directly.
+    """
+    from playwright.sync_api import sync_playwright
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield chromium
+        chromium.close()

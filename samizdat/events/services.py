@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.template.loader import render_to_string
@@ -23,7 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from samizdat.core.mail import send_outlet_mail
+from samizdat.core.mail import deliver_mail, send_outlet_mail
 from samizdat.events.models import EventPage, Registration
 
 logger = logging.getLogger(__name__)
@@ -310,12 +309,9 @@ def due_reminders(kind: str, now: datetime):
 
 
 def _deliver(registration: Registration, kind: str) -> None:
+    """Send one reminder now, through the same mail helper as every other message (not queued)."""
     subject, text, attachments = _message(registration, f"reminder_{kind}", "")
-    message = EmailMultiAlternatives(subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL,
-                                     to=[registration.email])
-    for filename, content, mimetype in attachments:
-        message.attach(filename, content, mimetype)
-    message.send()
+    deliver_mail.call([registration.email], subject, text, None, [], attachments)
 
 
 def send_due_reminders(now: datetime | None = None) -> int:

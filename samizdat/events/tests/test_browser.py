@@ -6,17 +6,16 @@ routing (no live server, so no transactional database); the script is the real s
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from samizdat.core.tests.test_browser import CHROMIUM, browser  # noqa: F401 - the fixture
+from conftest import needs_chromium
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed"),
+    needs_chromium,
 ]
 SCRIPT = Path(__file__).resolve().parents[1] / "static" / "events" / "localtime.js"
 ORIGIN = "http://ledger.test"

@@ -2,36 +2,19 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import time
 from urllib.parse import urlsplit
 
 import pytest
 
+from conftest import needs_chromium
 from samizdat.letters.models import LetterPage, Signature
 from samizdat.letters.tests.conftest import links_in
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed"),
+    needs_chromium,
 ]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )
-        yield chromium
-        chromium.close()
 
 
 def wait_for_mail(received: list, timeout: float = 10) -> None:
