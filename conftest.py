@@ -34,6 +34,34 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 needs_chromium = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed")
 
 
+# Tests that run manage.py in a subprocess on their own SQLite file, whatever the suite's
+# database: the SQLite run covers them, and the PostgreSQL run (which `make test` runs at the
+# same time) skips them rather than doing the same again or sharing their Redis database.
+on_own_sqlite = pytest.mark.skipif(
+    os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="runs on its own SQLite file; covered by the SQLite run",
+)
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory):
+    """A copy-me SQLite file with every migration applied, made once per session.
+
+    For tests that run manage.py in subprocesses on their own database file: copy it to the
+    test's tmp dir instead of migrating again (about ten seconds each).
+    """
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    path = tmp_path_factory.mktemp("migrated") / "template.sqlite3"
+    env = {**os.environ, "SECRET_KEY": "x" * 50, "DATABASE_URL": f"sqlite:///{path}"}
+    env.pop("REDIS_URL", None)
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=Path(__file__).parent,
+                   env=env, check=True, capture_output=True, timeout=300)
+    return path
+
+
 class Outlet:
     """A minimal outlet: English and Spanish homes, a section, topics, people."""
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from conftest import on_own_sqlite
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -19,15 +22,6 @@ def redis_is_up() -> bool:
         return True
     except OSError:
         return False
-
-
-# The worker and cache tests below run manage.py on their own SQLite file, whatever the suite's
-# database: the SQLite run covers them, and the PostgreSQL run (which `make test` runs at the
-# same time) skips them rather than sharing their Redis database.
-on_own_sqlite = pytest.mark.skipif(
-    os.environ.get("DATABASE_URL", "").startswith("postgres"),
-    reason="runs on its own SQLite file; covered by the SQLite run",
-)
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
@@ -60,11 +54,11 @@ UPLOAD = (
 COUNT = "from samizdat.core.models import OutletRendition as R; print(R.objects.count())"
 
 
-def upload_then_run_worker(tmp_path, worker: list[str], **env: str) -> None:
+def upload_then_run_worker(tmp_path, migrated, worker: list[str], **env: str) -> None:
     """Upload an image: the request queues its renditions; a separate worker makes them."""
+    shutil.copy(migrated, tmp_path / "queue.sqlite3")
     env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'queue.sqlite3'}",
            "MEDIA_ROOT": str(tmp_path / "media"), "CACHE_DIR": str(tmp_path / "cache"), **env}
-    assert manage("migrate", "--noinput", **env).returncode == 0
     upload = manage("shell", "-c", UPLOAD, **env)
     assert upload.returncode == 0, upload.stderr
     assert "renditions 0" in upload.stdout, "the upload waited for its renditions"
@@ -75,19 +69,20 @@ def upload_then_run_worker(tmp_path, worker: list[str], **env: str) -> None:
 
 
 @on_own_sqlite
-def test_database_queue_makes_renditions_in_a_separate_worker(tmp_path):
-    upload_then_run_worker(tmp_path, ["db_worker", "--batch", "--no-startup-delay"],
+def test_database_queue_makes_renditions_in_a_separate_worker(tmp_path, migrated_sqlite):
+    upload_then_run_worker(tmp_path, migrated_sqlite, ["db_worker", "--batch", "--no-startup-delay"],
                            TASKS_BACKEND="database")
 
 
 @on_own_sqlite
 @pytest.mark.skipif(not redis_is_up(), reason="no Redis server on 127.0.0.1:6379")
-def test_redis_queue_makes_renditions_in_a_separate_worker(tmp_path):
+def test_redis_queue_makes_renditions_in_a_separate_worker(tmp_path, migrated_sqlite):
     import redis
 
     # A fresh database reuses ids: forget what an earlier run cached and queued there.
     redis.Redis.from_url("redis://127.0.0.1:6379/14").flushdb()
-    upload_then_run_worker(tmp_path, ["rqworker", "--burst", "--job-class", "django_tasks_rq.Job", "default"],
+    worker = ["rqworker", "--burst", "--job-class", "django_tasks_rq.Job", "default"]
+    upload_then_run_worker(tmp_path, migrated_sqlite, worker,
                            TASKS_BACKEND="redis", REDIS_URL="redis://127.0.0.1:6379/14")
 
 
