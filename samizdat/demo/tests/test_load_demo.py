@@ -29,7 +29,9 @@ from samizdat.core.models import OutletImage, OutletSettings
 from samizdat.core.video import parse_video_url
 from samizdat.demo import content
 from samizdat.demo.loader import DEFAULT_PASSWORD
+from samizdat.events.models import EventPage
 from samizdat.home.models import HomePage
+from samizdat.letters.models import LetterPage
 from samizdat.people.models import PeopleIndexPage, Person
 from samizdat.volunteers.models import ContactMessage, LanguagePair, Volunteer
 
@@ -206,6 +208,9 @@ def demo_urls() -> list[str]:
         urls.append(SectionPage.objects.live().filter(locale__language_code=code).first().url)
         urls.append(MonthArchivePage.objects.live().filter(locale__language_code=code).first().url)
     urls += [page.url for model in (DossierPage, VideoSeriesPage) for page in model.objects.live()]
+    urls += ["/events/", "/es/eventos/", "/letters/", "/es/cartas/", "/get-involved/", "/contact/"]
+    urls += [page.url for model in (EventPage, LetterPage) for page in model.objects.live()]
+    urls += [page.url + "signatures/" for page in LetterPage.objects.live()]
     return urls
 
 
@@ -244,3 +249,22 @@ def test_demo_volunteers(client):
     assert statuses == {"new", "contacted", "active", "inactive"}
     assert ContactMessage.objects.count() == 1
     assert OutletSettings.objects.get().contact_recipient == "tips@redledger.example"
+
+
+def test_demo_events_and_letters(client):
+    from samizdat.events.models import Registration
+
+    for url, text in (("/events/", "Forum: the war and the workers"), ("/es/eventos/", "Foro"),
+                      ("/letters/", "Stand with the hospital cleaners"), ("/es/cartas/", "Cartas abiertas"),
+                      ("/events/calendar/", "BEGIN:VCALENDAR")):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert text in response.content.decode(), url
+    forum = EventPage.objects.get(slug="forum-war-and-workers")
+    page = client.get(forum.url).content.decode()
+    assert forum.join_url and forum.join_url not in page
+    assert Registration.objects.exists()
+    letter = LetterPage.objects.get(locale__language_code="en")
+    assert letter.signature_count > 0
+    footer = client.get("/").content.decode()
+    assert 'href="/events/"' in footer and 'href="/letters/"' in footer
