@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "samizdat.volunteers",
     "samizdat.events",
     "samizdat.letters",
+    "samizdat.importers",
     "samizdat.demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
