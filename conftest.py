@@ -243,3 +243,20 @@ def browser(monkeypatch):
         )
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def end_stray_database_sessions(django_db_setup, django_db_blocker):
+    """On PostgreSQL, end sessions left open on the test database before it is dropped.
+
+    A connection opened while Playwright's event loop runs (browser tests) is not one Django
+    closes at the end; without this, dropping the test database fails with a warning.
+    """
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                       "WHERE datname = current_database() AND pid <> pg_backend_pid()")
