@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorList
+from django.utils.html import strip_tags
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.images.blocks import ImageBlock, ImageChooserBlock
 
+from samizdat.core.sanitize import sanitize_html
 from samizdat.core.video import UnsupportedVideo, parse_video_url
 
 
@@ -80,6 +83,23 @@ class RelatedArticleBlock(blocks.StructBlock):
         template = "articles/blocks/related.html"
 
 
+class ImportedHtmlBlock(blocks.TextBlock):
+    """HTML kept from an import (a table, an unknown shortcode or block): sanitized again on every render."""
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        context["html"] = mark_safe(sanitize_html(str(value or "")))  # noqa: S308 - sanitized just above
+        return context
+
+    def get_searchable_content(self, value):
+        return [strip_tags(str(value or ""))]
+
+    class Meta:
+        icon = "code"
+        label = _("Imported HTML")
+        template = "articles/blocks/imported_html.html"
+
+
 class ArticleBodyBlock(blocks.StreamBlock):
     paragraph = blocks.RichTextBlock(
         features=["bold", "italic", "link", "ol", "ul", "superscript", "subscript"],
@@ -91,3 +111,4 @@ class ArticleBodyBlock(blocks.StreamBlock):
     block_quote = BlockQuoteBlock()
     video = VideoBlock()
     related_article = RelatedArticleBlock()
+    imported_html = ImportedHtmlBlock()

@@ -42,7 +42,7 @@ from samizdat.articles.services import month_folder
 from samizdat.core.models import OutletImage, OutletSettings
 from samizdat.demo import articles as A
 from samizdat.demo import content as C
-from samizdat.demo import events, images, letters, prose, publications, spanish, volunteers
+from samizdat.demo import events, images, letters, prose, publications, spanish, volunteers, wordpress
 from samizdat.home.models import FeaturedStory, HomePage, SectionBlock
 from samizdat.people.models import PeopleIndexPage, Person
 
@@ -160,6 +160,7 @@ class _DemoLoader:
         volunteers.load(self)
         events.load(self)
         letters.load(self)
+        wordpress.load(self)
 
     def _delete_files(self) -> None:
         storage = OutletImage._meta.get_field("file").storage

@@ -8,8 +8,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
+from wagtail.search import index
 
+from samizdat.articles.blocks import ArticleBodyBlock
 from samizdat.core.chrome import OutletPageMixin
 
 
@@ -60,3 +63,18 @@ class SectionBlock(Orderable):
     )
 
     panels = [FieldPanel("section"), FieldPanel("count")]
+
+
+class StandardPage(OutletPageMixin, Page):
+    """A plain page (About, Contact details, a campaign's background): an intro and a body.
+
+    The WordPress importer turns WordPress pages into these, keeping their parent/child structure.
+    """
+
+    intro = models.TextField(blank=True, help_text=_("A sentence or two under the title."))
+    body = StreamField(ArticleBodyBlock(), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    parent_page_types = ["home.HomePage", "home.StandardPage"]
+    subpage_types = ["home.StandardPage"]
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]

@@ -46,6 +46,8 @@ def body_text(body: Iterable, extra: Iterable[str] = ()) -> str:
         value = block.value
         if block.block_type == "paragraph":
             parts.append(html_to_text(getattr(value, "source", str(value))))
+        elif block.block_type == "imported_html":
+            parts.append(html_to_text(str(value)))
         elif block.block_type in {"heading", "pull_quote"}:
             parts.append(clean_text(value.get("text", "")))
         elif block.block_type == "block_quote":

@@ -594,7 +594,7 @@ class BodyRenderer:
                            article.lead_image.credit)
 
     def block(self, kind: str | None, value) -> str:
-        if kind == "paragraph":
+        if kind in ("paragraph", "imported_html"):
             return RichTextCleaner(self.page_url, self.root_url).clean(str(value or ""))
         if not isinstance(value, dict):
             return ""

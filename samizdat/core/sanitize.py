@@ -1,0 +1,95 @@
+"""Sanitizing HTML that comes from outside (imports): allow-lists, nothing executable survives.
+
+`sanitize_html` keeps structure, text formatting, links, images, tables and figures;
+`sanitize_rich_text` keeps only what an article's paragraph block (Wagtail rich text) allows.
+Both drop scripts, styles, event handlers, iframes, and any URL that is not http(s) (or mailto: for links).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote, urlsplit
+
+import nh3
+
+_TEXT_TAGS = {
+    "a", "abbr", "b", "br", "cite", "code", "del", "em", "i", "ins", "kbd", "mark", "q", "s", "small",
+    "span", "strong", "sub", "sup", "time", "u", "wbr",
+}
+_BLOCK_TAGS = {
+    "blockquote", "dd", "div", "dl", "dt", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr",
+    "li", "ol", "p", "pre", "ul",
+}
+_TABLE_TAGS = {"caption", "col", "colgroup", "table", "tbody", "td", "tfoot", "th", "thead", "tr"}
+_HTML_TAGS = _TEXT_TAGS | _BLOCK_TAGS | _TABLE_TAGS | {"img"}
+
+_HTML_ATTRIBUTES = {
+    "*": {"title", "lang"},
+    "a": {"href", "title", "hreflang"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "ol": {"start", "reversed"},
+    "time": {"datetime"},
+    "abbr": {"title"},
+    "q": {"cite"},
+    "blockquote": {"cite"},
+}
+# Removed together with everything inside them (not just the tags).
+_DROP_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "noscript", "template", "svg", "math",
+                      "textarea", "select", "button", "frameset", "frame", "noembed", "xmp", "title"}
+
+_RICH_TEXT_TAGS = {"p", "a", "b", "strong", "i", "em", "ul", "ol", "li", "sup", "sub", "br"}
+
+_LINK_SCHEMES = {"http", "https", "mailto"}
+_IMAGE_SCHEMES = {"http", "https"}
+_URL_ATTRIBUTES = {"href", "src", "cite"}
+# Browsers ignore these inside a scheme ("jav\tascript:"), so a URL is judged without them.
+_CONTROL_AND_SPACE = re.compile(r"[\x00-\x20\x7f]+")
+
+
+def _url_filter(tag: str, attribute: str, value: str) -> str | None:
+    """Keep a URL attribute only when it is http(s) (or mailto: on a link) or relative (not for images)."""
+    if attribute not in _URL_ATTRIBUTES:
+        return value
+    try:
+        scheme = urlsplit(_CONTROL_AND_SPACE.sub("", unquote(value))).scheme.lower()
+    except ValueError:
+        return None
+    if tag == "img":
+        return value if scheme in _IMAGE_SCHEMES else None
+    if not scheme:
+        return value
+    return value if scheme in _LINK_SCHEMES else None
+
+
+_html_cleaner = nh3.Cleaner(
+    tags=_HTML_TAGS,
+    clean_content_tags=_DROP_WITH_CONTENT,
+    attributes=_HTML_ATTRIBUTES,
+    attribute_filter=_url_filter,
+    url_schemes=_LINK_SCHEMES,
+    link_rel="noopener noreferrer",
+    strip_comments=True,
+)
+_rich_text_cleaner = nh3.Cleaner(
+    tags=_RICH_TEXT_TAGS,
+    clean_content_tags=_DROP_WITH_CONTENT,
+    attributes={"*": set(), "a": {"href"}},
+    attribute_filter=_url_filter,
+    url_schemes=_LINK_SCHEMES,
+    link_rel=None,
+    strip_comments=True,
+)
+
+
+def sanitize_html(html: str) -> str:
+    """Sanitized HTML for display as-is: structure, formatting, links, images, tables; nothing executable."""
+    return _html_cleaner.clean(html or "")
+
+
+def sanitize_rich_text(html: str) -> str:
+    """Sanitized HTML restricted to what an article paragraph (Wagtail rich text) allows."""
+    return _rich_text_cleaner.clean(html or "")
