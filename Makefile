@@ -6,8 +6,6 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/samizdat
-# Tests speak plain HTTP to the live server: no HTTPS redirect or HSTS.
-TEST_ENV := SECRET_KEY=test-secret-key SECURE_SSL_REDIRECT=0 SECURE_HSTS_SECONDS=0
 
 .PHONY: run test test-sqlite test-postgres lint bench bench-search clean
 
@@ -39,11 +37,10 @@ test: $(VENV)/.installed-test
 	@bash scripts/test-all.sh "$(PG_TEST_URL)"
 
 test-sqlite: $(VENV)/.installed-test
-	@echo "==> Test suite on SQLite"
-	$(TEST_ENV) DATABASE_URL= $(VENV)/bin/pytest
+	@bash scripts/test-all.sh "$(PG_TEST_URL)" sqlite
 
 test-postgres: $(VENV)/.installed-test
-	@bash scripts/test-postgres.sh "$(PG_TEST_URL)"
+	@bash scripts/test-all.sh "$(PG_TEST_URL)" postgres
 
 bench: $(VENV)/.installed-test
 	bash bench/run.sh

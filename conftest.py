@@ -185,6 +185,25 @@ def _unblocked(blocker, make: Callable, shared: Outlet):
 
 
 @pytest.fixture
+def committing_client(django_capture_on_commit_callbacks):
+    """A test client running on-commit callbacks (the mail) after each POST, as a committed
+    request would. Modules use it as their `client`."""
+    from django.test import Client
+
+    client = Client()
+
+    class Committing:
+        def __getattr__(self, name):
+            return getattr(client, name)
+
+        def post(self, *args, **kwargs):
+            with django_capture_on_commit_callbacks(execute=True):
+                return client.post(*args, **kwargs)
+
+    return Committing()
+
+
+@pytest.fixture
 def image_factory(db) -> Callable:
     return make_image
 

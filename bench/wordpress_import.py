@@ -133,7 +133,7 @@ def main(argv: list[str] | None = None) -> None:
           f"{stats['pages']} pages) in {time.monotonic() - started:.1f} s")
     env = {**os.environ, "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-only-not-secret", "DEBUG": "0",
            "MEDIA_ROOT": str(workdir / "media"), "CACHE_DIR": str(workdir / "cache"), "REDIS_URL": "",
-           "TASKS_BACKEND": "immediate"}
+           "TASKS_BACKEND": os.environ.get("TASKS_BACKEND", "immediate")}
     database = Database(workdir, args.postgres)
     engine = "postgresql" if args.postgres else "sqlite"
     lines = []

@@ -3,15 +3,18 @@
 # nothing: separate databases, temp dirs and ports). SQLite's output streams; PostgreSQL's is
 # printed when it ends. Without a PostgreSQL server: a loud skip, or a failure when
 # REQUIRE_POSTGRES=1 (as in CI).
+#
+#   scripts/test-all.sh [POSTGRES_URL] [both|sqlite|postgres]
 set -uo pipefail
 cd "$(dirname "$0")/.."
 url=${1:-postgres://postgres@127.0.0.1:5432/samizdat}
+mode=${2:-both}
 export SECRET_KEY=test-secret-key SECURE_SSL_REDIRECT=0 SECURE_HSTS_SECONDS=0
 mkdir -p var
 pg_log=var/test-postgres.log
 
 pg_status=skipped
-if .venv/bin/python - "$url" <<'PY' 2>/dev/null
+if [ "$mode" != sqlite ] && .venv/bin/python - "$url" <<'PY' 2>/dev/null
 import sys, psycopg
 from urllib.parse import urlsplit
 parts = urlsplit(sys.argv[1])
@@ -26,9 +29,12 @@ then
   pg_status=running
 fi
 
-echo "==> Test suite on SQLite"
-DATABASE_URL= .venv/bin/pytest --basetemp=var/pytest-sqlite
-sqlite_rc=$?
+sqlite_rc=0
+if [ "$mode" != postgres ]; then
+  echo "==> Test suite on SQLite"
+  DATABASE_URL= .venv/bin/pytest --basetemp=var/pytest-sqlite
+  sqlite_rc=$?
+fi
 
 pg_rc=0
 if [ "$pg_status" = running ]; then
@@ -37,7 +43,7 @@ if [ "$pg_status" = running ]; then
   pg_rc=$?
   echo "==> Test suite on PostgreSQL"
   cat "$pg_log"
-else
+elif [ "$mode" != sqlite ]; then
   echo
   echo "################################################################"
   echo "##  PostgreSQL is not reachable at ${url%%/*}//…"
@@ -50,6 +56,6 @@ else
   fi
 fi
 
-echo "==> SQLite run: $([ $sqlite_rc = 0 ] && echo passed || echo FAILED);" \
-     "PostgreSQL run: $([ "$pg_status" = skipped ] && echo SKIPPED || { [ $pg_rc = 0 ] && echo passed || echo FAILED; })"
+echo "==> SQLite run: $([ "$mode" = postgres ] && echo not asked || { [ $sqlite_rc = 0 ] && echo passed || echo FAILED; });" \
+     "PostgreSQL run: $([ "$mode" = sqlite ] && echo not asked || { [ "$pg_status" = skipped ] && echo SKIPPED || { [ $pg_rc = 0 ] && echo passed || echo FAILED; }; })"
 [ $sqlite_rc = 0 ] && [ $pg_rc = 0 ]

@@ -14,14 +14,15 @@ from samizdat.core.chrome import OutletPageMixin
 class FormPageMixin(OutletPageMixin):
     """A page with a public form: GET shows it, POST validates, then redirects to ?sent=1.
 
-    Subclasses set `form_class`, `rate_scope` and implement `accept(request, form)`.
+    Subclasses set `form_class`, `rate_scope` and implement `accept(request, form)`, which may
+    return a response of its own (a redirect elsewhere) or add errors to the form to show it again.
     """
 
     allowed_http_methods = [HTTPMethod.GET, HTTPMethod.HEAD, HTTPMethod.OPTIONS, HTTPMethod.POST]
     form_class: type = spam.SpamProtectedForm
     rate_scope = "form"
 
-    def accept(self, request: HttpRequest, form) -> None:
+    def accept(self, request: HttpRequest, form) -> HttpResponse | None:
         raise NotImplementedError
 
     def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
@@ -43,8 +44,11 @@ class FormPageMixin(OutletPageMixin):
                 return HttpResponseRedirect(f"{request.path}?sent=1")
             if form.is_valid():
                 spam.record_submission(request, self.rate_scope)
-                self.accept(request, form)
-                return HttpResponseRedirect(f"{request.path}?sent=1")
+                response = self.accept(request, form)
+                if response is not None:
+                    return response
+                if not form.errors:
+                    return HttpResponseRedirect(f"{request.path}?sent=1")
         context = self.get_context(request)
         if form is not None:
             context["form"] = form

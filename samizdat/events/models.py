@@ -321,31 +321,22 @@ class EventPage(FormPageMixin, RoutablePageMixin, Page):
     @path("")
     def event_view(self, request: HttpRequest) -> HttpResponse:
         """GET shows the event and the form; POST registers (spam checks as on every public form)."""
+        return FormPageMixin.serve(self, request)
+
+    def accept(self, request: HttpRequest, form) -> HttpResponse | None:
+        """Register, then show the registrant their own page; a refusal goes back to the form."""
         from samizdat.events import services
 
-        request.is_preview = getattr(request, "is_preview", False)
-        if request.method != "POST":
-            return FormPageMixin.serve(self, request)
-        if spam.over_limit(request, self.rate_scope):
-            return spam.too_many_requests(request, "too_many_requests.html", self.get_context(request))
-        form = self.form_class(request.POST)
-        if form.honeypot_filled():
-            spam.record_submission(request, self.rate_scope)
-            return HttpResponseRedirect(f"{request.path}?sent=1")
-        if form.is_valid():
-            spam.record_submission(request, self.rate_scope)
-            try:
-                registration = services.register(self, form.cleaned_data, site_name=self._site_name(request))
-            except services.AlreadyRegistered as refusal:
-                services.resend_confirmation(refusal.registration, site_name=self._site_name(request))
-                form.add_error("email", refusal.message)
-            except services.RegistrationRefused as refusal:
-                form.add_error(None, refusal.message)
-            else:
-                return HttpResponseRedirect(self.url + self.registration_path(registration.token) + "?new=1")
-        context = self.get_context(request)
-        context["form"] = form
-        return TemplateResponse(request, self.get_template(request), context)
+        try:
+            registration = services.register(self, form.cleaned_data, site_name=self._site_name(request))
+        except services.AlreadyRegistered as refusal:
+            services.resend_confirmation(refusal.registration, site_name=self._site_name(request))
+            form.add_error("email", refusal.message)
+        except services.RegistrationRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            return HttpResponseRedirect(self.url + self.registration_path(registration.token) + "?new=1")
+        return None
 
     def _site_name(self, request: HttpRequest | None) -> str:
         from samizdat.core.templatetags.outlet_tags import outlet_name

@@ -346,14 +346,9 @@ class _Builder:
             self.element(child)
 
     def blockquote(self, element) -> None:
-        attribution = ""
-        for cite in _attribution_cites(element):
-            attribution = attribution or _text(cite.text_content())
-            _remove_keeping_tail(cite.getparent(), cite)
-        paragraphs = [_text(p.text_content()) for p in element.iter("p")]
-        text = "\n\n".join(p for p in paragraphs if p) or _text(element.text_content())
+        text, attribution = _quote_parts(element)
         if text:
-            self.add("block_quote", {"text": text, "attribution": attribution.lstrip("—–- ")})
+            self.add("block_quote", {"text": text, "attribution": attribution})
 
     def figure(self, element) -> None:
         classes = element.get("class", "")
@@ -374,14 +369,9 @@ class _Builder:
             self.imported_html(_serialize(element))
 
     def pullquote(self, element) -> None:
-        attribution = ""
-        for cite in _attribution_cites(element):
-            attribution = attribution or _text(cite.text_content())
-            _remove_keeping_tail(cite.getparent(), cite)
-        paragraphs = [_text(p.text_content()) for p in element.iter("p")]
-        text = "\n\n".join(p for p in paragraphs if p) or _text(element.text_content())
+        text, attribution = _quote_parts(element)
         if attribution:
-            text = f"{text}\n— {attribution.lstrip('—–- ')}"
+            text = f"{text}\n— {attribution}"
         if text:
             self.add("pull_quote", {"text": text})
 
@@ -517,6 +507,17 @@ class _Builder:
             self.video(video, caption)
         else:
             self.link_paragraph(url, caption)
+
+
+def _quote_parts(element) -> tuple[str, str]:
+    """A quote's text (its paragraphs) and attribution (its <cite>, taken out of the text)."""
+    attribution = ""
+    for cite in _attribution_cites(element):
+        attribution = attribution or _text(cite.text_content())
+        _remove_keeping_tail(cite.getparent(), cite)
+    paragraphs = [_text(p.text_content()) for p in element.iter("p")]
+    text = "\n\n".join(p for p in paragraphs if p) or _text(element.text_content())
+    return text, attribution.lstrip("—–- ")
 
 
 def _attribution_cites(quote) -> list:

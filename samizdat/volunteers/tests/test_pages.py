@@ -16,18 +16,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def client(client, django_capture_on_commit_callbacks):
-    """The test client, running on-commit callbacks (the mail) as a committed request would."""
-
-    class Committing:
-        def __getattr__(self, name):
-            return getattr(client, name)
-
-        def post(self, *args, **kwargs):
-            with django_capture_on_commit_callbacks(execute=True):
-                return client.post(*args, **kwargs)
-
-    return Committing()
+def client(committing_client):
+    """Mail queued on commit goes out after each POST (see conftest.committing_client)."""
+    return committing_client
 
 
 @pytest.fixture
