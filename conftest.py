@@ -139,6 +139,7 @@ class Outlet:
 def plain_http_settings(settings, tmp_path_factory):
     """Tests speak plain HTTP, need no collected static files, keep media and cache files in temp dirs."""
     from django.core.cache import cache
+    from django.utils import translation
 
     if "FileBasedCache" in settings.CACHES["default"]["BACKEND"]:
         cache_dir = tmp_path_factory.getbasetemp() / "cache"
@@ -150,6 +151,10 @@ def plain_http_settings(settings, tmp_path_factory):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    yield
+    # A request to /es/ leaves Spanish active in this thread; the next module's fixtures run
+    # before the next test's, so reset it here, after each test.
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

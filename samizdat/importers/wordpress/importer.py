@@ -377,8 +377,9 @@ class WordPressImport:
         description = plain_text(term.description, 1000)
         parent = self.categories.get(term.parent_slug) if term.taxonomy == "category" else None
         if parent is not None:
-            description = (_("Parent: %(name)s.") % {"name": clean_name(parent.name) or parent.slug}
-                           + (" " + description if description else ""))
+            with translation.override(self.language):  # the topic's language, whoever runs the import
+                note = _("Parent: %(name)s.") % {"name": clean_name(parent.name) or parent.slug}
+            description = note + (" " + description if description else "")
         kind = "category" if term.taxonomy == "category" else "tag"
         digest = checksum([name, description])
         record = self._record(kind, term.slug)
