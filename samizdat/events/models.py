@@ -325,23 +325,19 @@ class EventPage(FormPageMixin, RoutablePageMixin, Page):
 
     def accept(self, request: HttpRequest, form) -> HttpResponse | None:
         """Register, then show the registrant their own page; a refusal goes back to the form."""
+        from samizdat.core.templatetags.outlet_tags import request_site_name
         from samizdat.events import services
 
         try:
-            registration = services.register(self, form.cleaned_data, site_name=self._site_name(request))
+            registration = services.register(self, form.cleaned_data, site_name=request_site_name(request))
         except services.AlreadyRegistered as refusal:
-            services.resend_confirmation(refusal.registration, site_name=self._site_name(request))
+            services.resend_confirmation(refusal.registration, site_name=request_site_name(request))
             form.add_error("email", refusal.message)
         except services.RegistrationRefused as refusal:
             form.add_error(None, refusal.message)
         else:
             return HttpResponseRedirect(self.url + self.registration_path(registration.token) + "?new=1")
         return None
-
-    def _site_name(self, request: HttpRequest | None) -> str:
-        from samizdat.core.templatetags.outlet_tags import outlet_name
-
-        return outlet_name({"request": request})
 
     def _registration_or_404(self, request: HttpRequest, token: str):
         from samizdat.events.models import Registration
@@ -399,6 +395,7 @@ class EventPage(FormPageMixin, RoutablePageMixin, Page):
     @path("cancel/<str:token>/", name="cancel")
     def cancel_view(self, request: HttpRequest, token: str) -> HttpResponse:
         """GET asks to confirm (link scanners only GET), POST cancels."""
+        from samizdat.core.templatetags.outlet_tags import request_site_name
         from samizdat.events import services
 
         if request.method not in ("GET", "HEAD", "POST"):
@@ -408,7 +405,7 @@ class EventPage(FormPageMixin, RoutablePageMixin, Page):
             return missing
         if request.method == "POST":
             try:
-                services.cancel(registration, site_name=self._site_name(request))
+                services.cancel(registration, site_name=request_site_name(request))
             except services.RegistrationRefused as refusal:
                 return self.render(request, template="events/cancel.html", context_overrides={
                     "registration": registration, "refusal": refusal.message})

@@ -256,12 +256,14 @@ WITH_JOIN_LINK = {"confirmation", "promoted", "reminder_day", "reminder_hour"}
 
 def _message(registration: Registration, kind: str, site_name: str) -> tuple[str, str, list]:
     """Subject, text and attachments of one mail, in the registrant's language."""
+    from samizdat.core.templatetags.outlet_tags import site_name as outlet_site_name
     from samizdat.events import ical
 
     event = registration.event
     with translation.override(registration.language or settings.LANGUAGE_CODE):
         context = {
-            "registration": registration, "event": event, "site_name": site_name or _site_name(event),
+            "registration": registration, "event": event,
+            "site_name": site_name or outlet_site_name(event.get_site()),
             "kind": kind, "join_url": event.join_url if kind in WITH_JOIN_LINK else "",
             "event_url": event.get_full_url(), "registration_url": registration.registration_url(),
             "cancel_url": registration.cancel_url(),
@@ -273,11 +275,6 @@ def _message(registration: Registration, kind: str, site_name: str) -> tuple[str
             attachments.append(("event.ics", ical.event_calendar(event, registration=registration),
                                 "text/calendar"))
     return subject, text, attachments
-
-
-def _site_name(event: EventPage) -> str:
-    site = event.get_site()
-    return (site.site_name if site else "") or getattr(settings, "WAGTAIL_SITE_NAME", "Samizdat")
 
 
 def send_registration_mail(registration: Registration, kind: str, site_name: str = "") -> None:

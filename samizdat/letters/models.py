@@ -155,12 +155,12 @@ class LetterPage(FormPageMixin, RoutablePageMixin, Page):
         return context
 
     def accept(self, request: HttpRequest, form) -> None:
-        from samizdat.core.templatetags.outlet_tags import outlet_name
+        from samizdat.core.templatetags.outlet_tags import request_site_name
         from samizdat.letters.services import sign
 
         page_url = self.get_full_url(request) or request.build_absolute_uri()
         sign(self.signed_letter, form.cleaned_data, shown=self, page_url=page_url,
-             site_name=outlet_name({"request": request}))
+             site_name=request_site_name(request))
 
     @path("")
     def letter(self, request: HttpRequest) -> HttpResponse:

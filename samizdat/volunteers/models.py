@@ -154,17 +154,24 @@ class ContactMessage(models.Model):
         return f"{self.subject} — {self.name}"
 
 
-class GetInvolvedPage(FormPageMixin, Page):
-    """The volunteer sign-up page."""
-
-    intro = models.TextField(blank=True, help_text=_("What kind of help the outlet is looking for."))
-    thanks = models.TextField(blank=True, help_text=_("Shown after someone signs up."))
+class OutletFormPage(FormPageMixin, Page):
+    """A one-off form page under the home (intro above the form, thanks after), in the menus."""
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("thanks")]
     parent_page_types = ["home.HomePage"]
     subpage_types: list[str] = []
     max_count_per_parent = 1
     show_in_menus_default = True
+
+    class Meta:
+        abstract = True
+
+
+class GetInvolvedPage(OutletFormPage):
+    """The volunteer sign-up page."""
+
+    intro = models.TextField(blank=True, help_text=_("What kind of help the outlet is looking for."))
+    thanks = models.TextField(blank=True, help_text=_("Shown after someone signs up."))
     rate_scope = "volunteer"
 
     class Meta:
@@ -177,23 +184,17 @@ class GetInvolvedPage(FormPageMixin, Page):
         return VolunteerForm
 
     def accept(self, request: HttpRequest, form) -> None:
-        from samizdat.core.templatetags.outlet_tags import outlet_name
+        from samizdat.core.templatetags.outlet_tags import request_site_name
         from samizdat.volunteers.services import register_volunteer
 
-        register_volunteer(form.cleaned_data, site_name=outlet_name({"request": request}))
+        register_volunteer(form.cleaned_data, site_name=request_site_name(request))
 
 
-class ContactPage(FormPageMixin, Page):
+class ContactPage(OutletFormPage):
     """The contact form, with the outlet's public email and phone."""
 
     intro = models.TextField(blank=True)
     thanks = models.TextField(blank=True, help_text=_("Shown after a message is sent."))
-
-    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("thanks")]
-    parent_page_types = ["home.HomePage"]
-    subpage_types: list[str] = []
-    max_count_per_parent = 1
-    show_in_menus_default = True
     rate_scope = "contact"
 
     class Meta:

@@ -89,13 +89,22 @@ def outlet_name(context) -> str:
     Serving a page has already looked up (and cached on the request) the site, so this
     costs no query there; on an error page it is one query at most.
     """
-    request = context.get("request")
+    return request_site_name(context.get("request"))
+
+
+def request_site_name(request) -> str:
+    """The outlet's name for a request (what mails sent from a form say)."""
     site = None
     if request is not None:
         try:
             site = site_for_request(request)
         except Exception:  # noqa: BLE001 - an error page must render whatever the database does
             site = None
+    return site_name(site)
+
+
+def site_name(site) -> str:
+    """A Wagtail Site's name, else WAGTAIL_SITE_NAME."""
     return (site.site_name if site and site.site_name else "") or getattr(
         settings, "WAGTAIL_SITE_NAME", "Samizdat"
     )
