@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorList
-from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -12,6 +15,7 @@ from wagtail.images.blocks import ImageBlock, ImageChooserBlock
 
 from samizdat.core.sanitize import sanitize_html
 from samizdat.core.video import UnsupportedVideo, parse_video_url
+from samizdat.search.text import html_to_text
 
 
 class HeadingBlock(blocks.StructBlock):
@@ -92,7 +96,7 @@ class ImportedHtmlBlock(blocks.TextBlock):
         return context
 
     def get_searchable_content(self, value):
-        return [strip_tags(str(value or ""))]
+        return [html_to_text(str(value or ""))]
 
     class Meta:
         icon = "code"
@@ -112,3 +116,35 @@ class ArticleBodyBlock(blocks.StreamBlock):
     video = VideoBlock()
     related_article = RelatedArticleBlock()
     imported_html = ImportedHtmlBlock()
+
+    def get_searchable_content(self, value):
+        """Rich text through one regular expression instead of Django's HTML parser, which made
+        indexing a large import slow (the HTML is sanitized when stored); once per body inside
+        `searchable_content_memo()`."""
+        memo = _searchable_memo.get()
+        if memo is not None and id(value) in memo:
+            return memo[id(value)]
+        content = []
+        for child in value:
+            if child.block_type == "paragraph":
+                content.append(html_to_text(child.value.source))
+            else:
+                content.extend(child.block.get_searchable_content(child.value))
+        if memo is not None:
+            memo[id(value)] = content
+        return content
+
+
+_searchable_memo: ContextVar[dict[int, list[str]] | None] = ContextVar("searchable_memo", default=None)
+
+
+@contextmanager
+def searchable_content_memo() -> Iterator[None]:
+    """Work out each body's searchable content once while bulk-indexing pages the caller holds:
+    Wagtail's SQLite search backend asks for every field three times per page. Bodies are told
+    apart by identity, so only use it around pages that stay in memory and unchanged meanwhile."""
+    token = _searchable_memo.set({})
+    try:
+        yield
+    finally:
+        _searchable_memo.reset(token)

@@ -264,7 +264,8 @@ class ArticlePage(OutletPageMixin, Page):
     def save(self, *args, **kwargs):
         from samizdat.articles.services import section_for
 
-        if self.path:
+        update_fields = kwargs.get("update_fields")
+        if self.path and (update_fields is None or "section" in update_fields):
             self.section = section_for(self)
         return super().save(*args, **kwargs)
 

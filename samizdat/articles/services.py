@@ -22,9 +22,13 @@ def folder_title(folder: YearArchivePage, language_code: str) -> str:
     """A year folder's title is its year; a month folder's is "November 2026" in the language."""
     if not isinstance(folder, MonthArchivePage):
         return folder.slug
-    year = int(folder.get_parent().slug)
+    return month_title(int(folder.get_parent().slug), int(folder.slug), language_code)
+
+
+def month_title(year: int, month: int, language_code: str) -> str:
+    """"November 2026" in the language: the title of a month folder."""
     with translation.override(language_code):
-        return format_date(datetime.date(year, int(folder.slug), 1), "F Y")
+        return format_date(datetime.date(year, month, 1), "F Y")
 
 
 def month_folder(section: SectionPage, when) -> MonthArchivePage:

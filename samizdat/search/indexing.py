@@ -68,12 +68,13 @@ def update_vectors(entries: QuerySet[SearchEntry]) -> int:
 
 
 def indexable_articles() -> QuerySet[ArticlePage]:
-    """Articles with what entry_fields() reads, prefetched."""
-    return (
-        ArticlePage.objects.live()
-        .select_related("locale")
-        .prefetch_related("authors__person", "topics")
-    )
+    """Live articles with what entry_fields() reads, prefetched."""
+    return with_entry_fields(ArticlePage.objects.live())
+
+
+def with_entry_fields(articles: QuerySet[ArticlePage]) -> QuerySet[ArticlePage]:
+    """`articles` with what entry_fields() reads, prefetched."""
+    return articles.select_related("locale").prefetch_related("authors__person", "topics")
 
 
 def is_indexable(article: ArticlePage | None) -> bool:

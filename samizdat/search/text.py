@@ -45,7 +45,7 @@ def body_text(body: Iterable, extra: Iterable[str] = ()) -> str:
     for block in body:
         value = block.value
         if block.block_type == "paragraph":
-            parts.append(html_to_text(getattr(value, "source", str(value))))
+            parts.append(html_to_text(value.source if hasattr(value, "source") else str(value)))
         elif block.block_type == "imported_html":
             parts.append(html_to_text(str(value)))
         elif block.block_type in {"heading", "pull_quote"}:
@@ -59,7 +59,10 @@ def body_text(body: Iterable, extra: Iterable[str] = ()) -> str:
 
 def fold(text: str) -> str:
     """Lowercase without accents: "Huelga General" and "huelga géneral" fold alike."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    folded = text.casefold()
+    if folded.isascii():  # most text, and whole bodies: nothing to decompose
+        return folded
+    decomposed = unicodedata.normalize("NFKD", folded)
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 

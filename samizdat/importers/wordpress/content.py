@@ -166,7 +166,11 @@ class _Builder:
     # blocks
 
     def add(self, block_type: str, value) -> None:
-        self.result.blocks.append({"type": block_type, "value": value})
+        blocks = self.result.blocks
+        if block_type == "paragraph" and blocks and blocks[-1]["type"] == "paragraph":
+            blocks[-1]["value"] += value  # one rich text block per run of text, as an editor would write it
+        else:
+            blocks.append({"type": block_type, "value": value})
 
     def unknown(self, label: str) -> None:
         if label not in self.result.unknown:

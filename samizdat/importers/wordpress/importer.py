@@ -20,10 +20,12 @@ Decisions (see the summary for what happened in a run):
 - Speed (a 10,000-post export): Wagtail's per-save work is paused for the import (modelsearch's
   post_save index handler, disconnected and reconnected; the reference index, with Wagtail's
   own `disable_reference_index_auto_update`), and done per batch of 500 pages by
-  `index_imported` tasks queued once the transaction commits, with the outlet's own
-  `reindex_articles`. Live pages get no revision (like `add_child(live=True)`); pages are
-  inserted into the tree without full_clean (checked here), bylines, topic links, import
-  records and "created" history entries are bulk-created.
+  `index_imported` tasks queued once the transaction commits, which also add the articles
+  to the outlet's own search. Live pages get no revision (like `add_child(live=True)`);
+  pages and year/month folders are inserted into the tree without full_clean (checked
+  here); bylines, topic links, import records and "created" history entries are
+  bulk-created. Consecutive paragraphs of a body make one rich-text block, as an editor
+  would write them.
 """
 
 from __future__ import annotations
@@ -52,8 +54,17 @@ from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page, PageLogEntry, PageViewRestriction
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
-from samizdat.articles.models import ArticleAuthor, ArticlePage, SectionPage, Topic, TopicIndexPage
-from samizdat.articles.services import month_folder
+from samizdat.articles.blocks import searchable_content_memo
+from samizdat.articles.models import (
+    ArticleAuthor,
+    ArticlePage,
+    MonthArchivePage,
+    SectionPage,
+    Topic,
+    TopicIndexPage,
+    YearArchivePage,
+)
+from samizdat.articles.services import month_title
 from samizdat.core.sanitize import sanitize_html
 from samizdat.home.models import FeaturedStory, HomePage, StandardPage
 from samizdat.importers.models import ImportRecord
@@ -613,11 +624,29 @@ class WordPressImport:
         return found
 
     def _folder(self, section: SectionPage, when: datetime) -> Page:
+        """The section's year/month folder for a date (articles.services.month_folder's rule), made
+        with _insert: a new folder costs two lookups and two inserts instead of add_child's checks."""
         local = timezone.localtime(when)
         key = (section.pk, local.year, local.month)
         if key not in self.folders:
-            self.folders[key] = month_folder(section, when)
+            year_key = (section.pk, local.year)
+            if year_key not in self.folders:
+                self.folders[year_key] = self._child_folder(section, YearArchivePage, str(local.year),
+                                                            str(local.year))
+            title = month_title(local.year, local.month, section.locale.language_code)
+            self.folders[key] = self._child_folder(self.folders[year_key], MonthArchivePage,
+                                                   f"{local.month:02d}", title)
         return self.folders[key]
+
+    def _child_folder(self, parent: Page, model: type[Page], slug: str, title: str) -> Page:
+        folder = model.objects.child_of(parent).filter(slug=slug).first()
+        if folder is None:
+            folder = model(title=title, slug=slug, locale_id=parent.locale_id, live=True,
+                           first_published_at=timezone.now(), last_published_at=timezone.now())
+            self._insert(parent, folder, None)
+            if parent.pk in self.sibling_slugs:
+                self.sibling_slugs[parent.pk].add(slug)
+        return folder
 
     def _free_slug(self, parent: Page, slug: str, item: Item) -> str:
         if parent.pk not in self.sibling_slugs:
@@ -639,9 +668,9 @@ class WordPressImport:
         self._insert(parent, page, section)
         if status == "future":
             page.go_live_at = when
-            page.save_revision().publish()
+            page.save_revision(clean=False).publish()
         elif not page.live:
-            page.save_revision()
+            page.save_revision(clean=False)  # checked here already, as in _insert
         if item.password or status == "private":
             self._restrict(page, item)
 
@@ -660,6 +689,7 @@ class WordPressImport:
         page.path = Page(path=last)._inc_path() if last else Page._get_path(parent.path, page.depth, 1)
         page._cached_parent_obj = parent
         page.draft_title = page.title  # what full_clean would have set
+        page._is_site_root = False  # Page.save asks, a query each time; a new page never is one
         if isinstance(page, ArticlePage):
             page.section = section
             Page.save(page, clean=False, log_action=None)
@@ -787,8 +817,6 @@ class WordPressImport:
 
     def index(self) -> None:
         """Once committed, queue the indexing that was paused: admin search, references, outlet search."""
-        from samizdat.search.tasks import reindex_articles
-
         articles = list(dict.fromkeys(self.changed["articles"]))
         pages = list(dict.fromkeys(self.changed["pages"]))
 
@@ -796,26 +824,64 @@ class WordPressImport:
             for label, ids in (("articles.articlepage", articles), ("home.standardpage", pages)):
                 for start in range(0, len(ids), 500):
                     index_imported.enqueue(label, ids[start:start + 500])
-            if articles:
-                reindex_articles.enqueue(articles)
 
         transaction.on_commit(enqueue)
 
 
 @task()
 def index_imported(model_label: str, ids: list[int]) -> int:
-    """Index imported pages in Wagtail's search (admin) and reference index, in one go per batch."""
+    """Index a batch of imported pages: Wagtail's search (admin), its reference index, and for
+    articles the outlet's own search. Child relations are prefetched for the reference index."""
     from django.apps import apps
-    from wagtail.models import ReferenceIndex
+    from modelcluster.models import get_all_child_relations
     from wagtail.search.backends import get_search_backend
 
+    from samizdat.search.indexing import index_batch, with_entry_fields
+
     model = apps.get_model(model_label)
-    objects = list(model.objects.filter(pk__in=ids))
-    get_search_backend().add_bulk(model, objects)
-    with transaction.atomic():
-        for obj in objects:
-            ReferenceIndex.create_or_update_for_object(obj)
+    relations = [relation.get_accessor_name() for relation in get_all_child_relations(model)]
+    pages = with_entry_fields(model.objects.all()) if model is ArticlePage else model.objects.all()
+    objects = list(pages.filter(pk__in=ids).prefetch_related(*relations))
+    with searchable_content_memo():
+        get_search_backend().add_bulk(model, objects)
+    index_references(objects)
+    if model is ArticlePage:
+        index_batch(objects)
     return len(objects)
+
+
+def index_references(pages: list[Page]) -> None:
+    """Record the pages' outbound references in Wagtail's reference index ("used by").
+
+    Pages already in the index go through Wagtail's create_or_update_for_object, two queries
+    each. The rest (new pages: nothing to compare or delete) get their rows, found by
+    Wagtail's own extraction, in one bulk insert: a 10,000-post import spent about 7 s on
+    those queries. A test checks that both ways record the same rows.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import ReferenceIndex
+
+    if not pages:
+        return
+    base_type = ContentType.objects.get_for_model(Page)
+    indexed = set(ReferenceIndex.objects.filter(
+        base_content_type=base_type, object_id__in=[str(page.pk) for page in pages],
+    ).values_list("object_id", flat=True))
+    rows = []
+    with transaction.atomic():
+        for page in pages:
+            if str(page.pk) in indexed:
+                ReferenceIndex.create_or_update_for_object(page)
+                continue
+            content_type = ContentType.objects.get_for_model(page, for_concrete_model=False)
+            for to_type, to_id, model_path, content_path in set(
+                    ReferenceIndex._extract_references_from_object(page)):
+                rows.append(ReferenceIndex(
+                    content_type=content_type, base_content_type=base_type, object_id=page.pk,
+                    to_content_type_id=to_type, to_object_id=to_id, model_path=model_path,
+                    content_path=content_path,
+                    content_path_hash=ReferenceIndex._get_content_path_hash(content_path)))
+        ReferenceIndex.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
 
 
 def media_object(media: StoredMedia):
