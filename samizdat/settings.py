@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "samizdat.volunteers",
     "samizdat.events",
     "samizdat.letters",
+    "samizdat.newsletter",
     "samizdat.importers",
     "samizdat.demo",
     "wagtail.contrib.forms",
@@ -252,6 +253,17 @@ SPAM_RATE_LIMIT = env_number("SPAM_RATE_LIMIT", 5)
 SPAM_MIN_SECONDS = env_number("SPAM_MIN_SECONDS", 2.0, float)
 if DEBUG and not os.environ.get("EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Any Django mail backend by dotted path, e.g. django-anymail's for Amazon SES or Mailgun
+# ("anymail.backends.amazon_ses.EmailBackend", with `pip install django-anymail[amazon-ses]`
+# and its ANYMAIL_* variables); the newsletter sends through it too.
+if os.environ.get("EMAIL_BACKEND"):
+    EMAIL_BACKEND = os.environ["EMAIL_BACKEND"]
+
+# Newsletter: recipients per delivery task, how long a worker's claim on a batch lasts before
+# another may take it over (a worker that died mid-batch), and the secret a bounce webhook sends.
+NEWSLETTER_BATCH_SIZE = env_number("NEWSLETTER_BATCH_SIZE", 200)
+NEWSLETTER_CLAIM_SECONDS = env_number("NEWSLETTER_CLAIM_SECONDS", 600)
+NEWSLETTER_BOUNCE_SECRET = os.environ.get("NEWSLETTER_BOUNCE_SECRET", "")
 
 # Security (production): HTTPS by default, off with the variables for a plain-HTTP box.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

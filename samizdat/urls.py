@@ -14,6 +14,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("samizdat.syndication.sitemap_urls")),
+    path("", include("samizdat.newsletter.webhook_urls")),
+    path("", include("samizdat.newsletter.send_urls")),
 ]
 
 if settings.SERVE_MEDIA:
@@ -26,6 +28,7 @@ wagtail_helpers = [p for p in wagtail_urls.urlpatterns if getattr(p, "name", "")
 urlpatterns += i18n_patterns(
     *wagtail_helpers,
     path("", include("samizdat.search.urls")),
+    path("", include("samizdat.newsletter.urls")),
     path("", include("samizdat.syndication.feed_urls")),
     re_path(wagtail_urls.serve_pattern, routing.serve, name="wagtail_serve"),
     prefix_default_language=False,

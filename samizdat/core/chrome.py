@@ -43,6 +43,7 @@ class Chrome:
     topics_url: str
     authors_url: str
     footer: list[NavLink]
+    newsletter_url: str = ""  # the language's newsletter page: the footer's subscribe form posts there
 
     @property
     def alternates(self) -> list[LanguageLink]:
@@ -59,11 +60,13 @@ class Menu:
     topics_url: str
     authors_url: str
     footer: tuple[tuple[str, str, str], ...] = ()  # (title, url, tree path) of other pages in menus
+    newsletter_url: str = ""
 
 
 def build_menu(locale_id: int, request: HttpRequest) -> Menu:
     from samizdat.articles.models import SectionPage, TopicIndexPage
     from samizdat.home.models import HomePage
+    from samizdat.newsletter.models import NewsletterPage
     from samizdat.people.models import PeopleIndexPage
 
     homes = list(
@@ -74,7 +77,7 @@ def build_menu(locale_id: int, request: HttpRequest) -> Menu:
     home = next((h for h in homes if h.locale_id == locale_id), None)
     sections: list[tuple[str, str, str]] = []
     footer: list[tuple[str, str, str]] = []
-    topics_url = authors_url = ""
+    topics_url = authors_url = newsletter_url = ""
     if home is not None:
         children = Page.objects.child_of(home).live().only(
             "id", "title", "url_path", "path", "depth", "show_in_menus", "content_type"
@@ -82,6 +85,8 @@ def build_menu(locale_id: int, request: HttpRequest) -> Menu:
         for child in children:
             model = ContentType.objects.get_for_id(child.content_type_id).model_class()
             url = child.get_url(request) or ""
+            if model is NewsletterPage:
+                newsletter_url = url
             if model is TopicIndexPage:
                 topics_url = url
             elif model is PeopleIndexPage:
@@ -96,6 +101,7 @@ def build_menu(locale_id: int, request: HttpRequest) -> Menu:
         topics_url=topics_url,
         authors_url=authors_url,
         footer=tuple(footer),
+        newsletter_url=newsletter_url,
     )
 
 
@@ -155,6 +161,7 @@ def build_chrome(page: Page, request: HttpRequest, subpaths: dict[int, str] | st
         topics_url=menu.topics_url,
         authors_url=menu.authors_url,
         footer=[NavLink(title, url, page.path.startswith(path)) for title, url, path in menu.footer],
+        newsletter_url=menu.newsletter_url,
     )
 
 

@@ -25,6 +25,10 @@ class FormPageMixin(OutletPageMixin):
     def accept(self, request: HttpRequest, form) -> HttpResponse | None:
         raise NotImplementedError
 
+    def sent_url(self, request: HttpRequest) -> str:
+        """Where a reader goes once their form is accepted: this page, saying so."""
+        return f"{request.path}?sent=1"
+
     def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
         context = super().get_context(request, *args, **kwargs)
         context["form"] = self.form_class()  # an empty form, also for the admin's preview
@@ -41,14 +45,14 @@ class FormPageMixin(OutletPageMixin):
             form = self.form_class(request.POST)
             if form.honeypot_filled():
                 spam.record_submission(request, self.rate_scope)
-                return HttpResponseRedirect(f"{request.path}?sent=1")
+                return HttpResponseRedirect(self.sent_url(request))
             if form.is_valid():
                 spam.record_submission(request, self.rate_scope)
                 response = self.accept(request, form)
                 if response is not None:
                     return response
                 if not form.errors:
-                    return HttpResponseRedirect(f"{request.path}?sent=1")
+                    return HttpResponseRedirect(self.sent_url(request))
         context = self.get_context(request)
         if form is not None:
             context["form"] = form

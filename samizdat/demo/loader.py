@@ -42,7 +42,17 @@ from samizdat.articles.services import month_folder
 from samizdat.core.models import OutletImage, OutletSettings
 from samizdat.demo import articles as A
 from samizdat.demo import content as C
-from samizdat.demo import events, images, letters, prose, publications, spanish, volunteers, wordpress
+from samizdat.demo import (
+    events,
+    images,
+    letters,
+    newsletter,
+    prose,
+    publications,
+    spanish,
+    volunteers,
+    wordpress,
+)
 from samizdat.home.models import FeaturedStory, HomePage, SectionBlock
 from samizdat.people.models import PeopleIndexPage, Person
 
@@ -161,6 +171,7 @@ class _DemoLoader:
         events.load(self)
         letters.load(self)
         wordpress.load(self)
+        newsletter.load(self)
 
     def _delete_files(self) -> None:
         storage = OutletImage._meta.get_field("file").storage

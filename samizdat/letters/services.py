@@ -218,7 +218,12 @@ def confirm(signature_id: int) -> tuple[Signature, Outcome]:
     signature = Signature.objects.select_for_update().filter(pk=signature_id).first()
     if signature is None:
         raise LinkInvalid
-    return signature, _move(signature, Event.CONFIRM)
+    outcome = _move(signature, Event.CONFIRM)
+    if outcome == Outcome.CONFIRMED and signature.newsletter_opt_in:
+        from samizdat.newsletter.services import subscribe_from_letter
+
+        subscribe_from_letter(signature)  # the letter's double opt-in confirmed the address
+    return signature, outcome
 
 
 @transaction.atomic

@@ -1,0 +1,1 @@
+"""Admin for lists and subscribers: snippets, CSV import and export."""
