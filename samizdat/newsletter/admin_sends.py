@@ -163,10 +163,8 @@ class SendMenuItem(MenuItem):
 
 
 class SendViewSet(ViewSet):
-    menu_label = gettext_lazy("Newsletter sends")
+    menu_label = gettext_lazy("Sends")
     icon = "mail"
-    menu_order = 280
-    add_to_admin_menu = True
 
     def get_urlpatterns(self):
         return [
@@ -184,11 +182,6 @@ class SendViewSet(ViewSet):
     def get_menu_item(self, order=None):
         return SendMenuItem(self.menu_label, self.menu_url, name=self.menu_name, icon_name=self.menu_icon,
                             order=order if order is not None else self.menu_order)
-
-
-@hooks.register("register_admin_viewset")
-def register_sends() -> SendViewSet:
-    return SendViewSet("newsletter_sends")
 
 
 # ---------------------------------------------------------------------- test send

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib import admin
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -128,6 +129,15 @@ class Subscriber(models.Model):
 
     def __str__(self) -> str:
         return self.email
+
+    @admin.display(description=_("lists"))
+    def list_names(self) -> str:
+        """The slugs of its lists (prefetch `lists` for many): the CSV export's "lists" column."""
+        return ", ".join(mailing_list.slug for mailing_list in self.lists.all())
+
+    @admin.display(description=_("languages"))
+    def language_codes(self) -> str:
+        return " ".join(locale.language_code for locale in self.languages.all())
 
 
 class Subscription(models.Model):
