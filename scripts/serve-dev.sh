@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Serve the demo outlet for `make run`; every minute, scheduled pages go live and due event reminders go out.
+# Serve the demo outlet for `make run`; every minute, scheduled pages go live, due event reminders and
+# newsletter digests go out (to the console), and newsletter sends a dead worker left are resumed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -9,6 +10,7 @@ PORT=${PORT:-8000}
 ( while sleep 60; do
     "$PY" manage.py publish_scheduled >/dev/null 2>&1 || true
     "$PY" manage.py send_event_reminders >/dev/null 2>&1 || true
+    "$PY" manage.py send_newsletters >/dev/null 2>&1 || true
   done ) &
 scheduler=$!
 trap 'kill $scheduler 2>/dev/null || true' EXIT

@@ -312,10 +312,9 @@ def release(token: str) -> int:
 
 
 def record_hard_bounce(email: str, error: Exception) -> None:
-    try:
-        from samizdat.newsletter.services import record_bounce
-    except ImportError:
-        return
+    """A recipient the server refused for good is a hard bounce: no more sends to it."""
+    from samizdat.newsletter.services import record_bounce
+
     try:
         record_bounce(email, "hard", str(error)[:255])
     except Exception:  # noqa: BLE001 - the delivery's failure is recorded either way

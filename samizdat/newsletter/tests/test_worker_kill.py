@@ -71,6 +71,7 @@ print(json.dumps({
     "attempts": {d.subscriber.email: d.attempts for d in deliveries},
     "claims": sorted({d.claim for d in deliveries if d.state == "claimed"}),
     "unsubscribe": {d.subscriber.email: links.unsubscribe_url(d.subscriber_id, "en") for d in deliveries},
+    # After a --batch worker has exited, the tasks still ready to run are the deferred ones.
     "deferred": DBTaskResult.objects.filter(status="READY").count(),
 }))
 """
