@@ -245,6 +245,8 @@ EMAIL_PORT = env_number("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Seconds before a silent mail server is given up on (a newsletter batch then retries later).
+EMAIL_TIMEOUT = env_number("EMAIL_TIMEOUT", 60)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsroom@localhost")
 
 # Public forms (volunteers, contact): accepted submissions per hashed address per 10 minutes,

@@ -99,8 +99,10 @@ def _readers(loader, lists: dict[str, MailingList]) -> None:
         subscriber.lists.set([lists[slug] for slug in slugs.split()])
 
 
-def _latest(articles: dict[str, ArticlePage], count: int) -> list[ArticlePage]:
-    return sorted(articles.values(), key=lambda article: article.display_date, reverse=True)[:count]
+def _latest(articles: dict[str, ArticlePage], count: int, before: datetime.datetime) -> list[ArticlePage]:
+    """The `count` newest articles published before `before` (what an issue sent then could show)."""
+    earlier = [article for article in articles.values() if article.display_date <= before]
+    return sorted(earlier, key=lambda article: article.display_date, reverse=True)[:count]
 
 
 def load(loader) -> None:
@@ -117,12 +119,12 @@ def load(loader) -> None:
     _readers(loader, lists)
 
     sent_at = loader.now - timedelta(days=4)
-    latest = _latest(loader.articles_en, 4)
+    latest = _latest(loader.articles_en, 3, sent_at)
     issue = NewsletterIssuePage(
         title="The week on the picket lines", slug="the-week-on-the-picket-lines", locale=loader.en,
         preheader="Dockers stay out, cleaners hold firm, and a call for translators", live=False,
         body=[("intro", ISSUE_TEXT_EN),
-              ("articles", {"heading": "This week", "articles": latest[:3]}),
+              ("articles", {"heading": "This week", "articles": latest}),
               ("text", AGENDA_EN)],
     )
     page.add_child(instance=issue)
@@ -147,7 +149,8 @@ def load(loader) -> None:
         title="Boletín: la semana en los piquetes", slug="la-semana-en-los-piquetes", locale=loader.es,
         preheader="Estibadores y limpiadoras: lo que publicamos", live=False,
         body=[("intro", ISSUE_TEXT_ES),
-              ("articles", {"heading": "Esta semana", "articles": _latest(loader.articles_es, 3)})],
+              ("articles", {"heading": "Esta semana",
+                            "articles": _latest(loader.articles_es, 3, loader.now)})],
     )
     page_es = NewsletterPage.objects.get(pk=page_es.pk)
     page_es.add_child(instance=draft)

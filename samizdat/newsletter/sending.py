@@ -6,8 +6,10 @@ A send's life: preparing (the Send exists, a task will create its deliveries) �
 (deliveries exist, batch tasks deliver them) → done (nothing queued or claimed is left).
 A delivery's life: queued → claimed (by one worker, with a fresh token) → sent / failed /
 skipped. Each delivery is marked sent right after its message left, in its own committed
-UPDATE, so a crash loses at most the message in flight; claims of a dead worker go back to the
-queue after NEWSLETTER_CLAIM_SECONDS (`resume_stalled_sends`, run by the every-minute tick).
+UPDATE, so a crash can repeat at most the one message in flight (accepted by the mail server
+but not yet marked; its fixed Message-ID lets servers drop the copy). Claims of a dead worker go
+back to the queue after NEWSLETTER_CLAIM_SECONDS (`resume_stalled_sends`, run by the every-minute
+tick); a live worker renews its claim well before that (`renew_claim`).
 """
 
 from __future__ import annotations
@@ -282,8 +284,14 @@ def deliver_claimed(send: Send, token: str) -> dict[str, int]:
     except (OSError, smtplib.SMTPException) as error:
         release(token)
         raise ConnectionTrouble(str(error)) from error
+    owned = {delivery.pk for delivery in claimed}
+    renewed = time.monotonic()
     try:
         for delivery in claimed:
+            if time.monotonic() - renewed > claim_renewal_seconds():
+                owned, renewed = renew_claim(token), time.monotonic()
+            if delivery.pk not in owned:
+                continue  # the claim went stale and the tick gave it to another worker
             mine = Delivery.objects.filter(pk=delivery.pk, claim=token, state=Delivery.State.CLAIMED)
             try:
                 envelope.message(delivery.subscriber, mail).send()
@@ -303,6 +311,24 @@ def deliver_claimed(send: Send, token: str) -> dict[str, int]:
         except (OSError, smtplib.SMTPException):
             pass
     return done
+
+
+def claim_renewal_seconds() -> float:
+    """How often a worker renews its claim: well inside NEWSLETTER_CLAIM_SECONDS."""
+    return max(1.0, settings.NEWSLETTER_CLAIM_SECONDS / 4)
+
+
+def renew_claim(token: str) -> set[int]:
+    """Extend a worker's claim on its unsent deliveries; the ids it still holds.
+
+    A batch that takes longer than NEWSLETTER_CLAIM_SECONDS (a slow relay) would otherwise look
+    like a dead worker's: the tick would queue the rest again and two workers would send it.
+    Renewing every quarter of that time keeps the claim fresh; rows already given away are not
+    renewed and are left to their new worker.
+    """
+    mine = Delivery.objects.filter(claim=token, state=Delivery.State.CLAIMED)
+    mine.update(claimed_at=timezone.now())
+    return set(mine.values_list("pk", flat=True))
 
 
 def release(token: str) -> int:

@@ -33,6 +33,8 @@ from samizdat.events.models import EventPage
 from samizdat.home.models import HomePage
 from samizdat.importers.models import ImportRecord
 from samizdat.letters.models import LetterPage
+from samizdat.newsletter.issues import NewsletterIssuePage
+from samizdat.newsletter.models import MailingList, Send, Subscriber
 from samizdat.people.models import PeopleIndexPage, Person
 from samizdat.volunteers.models import ContactMessage, LanguagePair, Volunteer
 
@@ -220,6 +222,7 @@ def demo_urls() -> list[str]:
     urls += ["/events/", "/es/eventos/", "/letters/", "/es/cartas/", "/get-involved/", "/contact/"]
     urls += [page.url for model in (EventPage, LetterPage) for page in model.objects.live()]
     urls += [page.url + "signatures/" for page in LetterPage.objects.live()]
+    urls += ["/newsletter/", "/es/boletin/"] + [page.url for page in NewsletterIssuePage.objects.live()]
     return urls
 
 
@@ -277,6 +280,20 @@ def test_demo_events_and_letters(client):
     assert letter.signature_count > 0
     footer = client.get("/").content.decode()
     assert 'href="/events/"' in footer and 'href="/letters/"' in footer
+
+
+def test_demo_newsletter(client):
+    assert MailingList.objects.count() == 5 and Subscriber.objects.filter(status="confirmed").count() == 13
+    page = client.get("/newsletter/").content.decode()
+    assert "Weekly digest" in page and "The week on the picket lines" in page
+    assert "Boletín" in client.get("/es/boletin/").content.decode()
+    home = client.get("/").content.decode()
+    assert 'action="/newsletter/subscribe/"' in home and 'href="/newsletter/"' in home
+    send = Send.objects.get()
+    assert send.status == "done" and send.recipient_count == send.deliveries.filter(state="sent").count() > 0
+    assert "%%" not in client.get(send.web_url.replace("http://localhost:8000", "")).content.decode()
+    draft = NewsletterIssuePage.objects.get(locale__language_code="es")
+    assert not draft.live and draft.mailing_lists.exists() and not draft.sends.exists()
 
 
 def test_old_wordpress_site_moved_in(client):

@@ -210,6 +210,43 @@ def test_stale_claims_go_back_to_the_queue(outlet, daily, smtp_server, test_temp
     assert send.status == Send.Status.DONE
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_slow_worker_keeps_its_claim_so_no_one_gets_two(outlet, daily, smtp_server, test_templates,
+                                                          settings, monkeypatch):
+    """A batch slower than NEWSLETTER_CLAIM_SECONDS is not taken for a dead worker's and sent twice."""
+    import asyncio
+    import datetime
+
+    from django.utils import timezone
+
+    settings.NEWSLETTER_CLAIM_SECONDS = 2  # the worker renews its claim every second
+    for number in range(6):
+        subscribe(f"reader{number}@example.org", [daily], [outlet.en])
+    send = make_send(outlet, [daily])
+    ticks: list[int] = []
+
+    def tick() -> int:  # what the every-minute tick does first: give stale claims back to the queue
+        stale = timezone.now() - datetime.timedelta(seconds=settings.NEWSLETTER_CLAIM_SECONDS)
+        return Delivery.objects.filter(state=Delivery.State.CLAIMED, claimed_at__lte=stale).update(
+            state=Delivery.State.QUEUED, claim="", claimed_at=None)
+
+    original = SMTP.smtp_RCPT
+
+    async def slow_relay(self, arg):  # each message takes 0.7 s; the tick runs while the 5th is sent
+        await asyncio.sleep(0.7)
+        if len(smtp_server) == 4:
+            ticks.append(await asyncio.get_running_loop().run_in_executor(None, tick))
+        return await original(self, arg)
+
+    monkeypatch.setattr(SMTP, "smtp_RCPT", slow_relay)
+    sending.start_send(send)  # no transaction here: its batch task runs at once, one batch of 6 taking
+    sending.deliver_batches(send.pk)  # about 4 s, twice the claim's lifetime; a second worker finds nothing
+    assert ticks == [0]
+    recipients = [m.envelope_rcpt[0] for m in smtp_server]
+    assert sorted(recipients) == sorted(set(recipients)) and len(recipients) == 6
+    assert sending.progress(send)["sent"] == 6
+
+
 def test_progress_counts_in_one_query(outlet, daily, test_templates, django_assert_num_queries):
     subscribe("reader@example.org", [daily], [outlet.en])
     send = make_send(outlet, [daily])
