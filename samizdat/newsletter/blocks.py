@@ -9,8 +9,9 @@ RICH = ["bold", "italic", "link", "ol", "ul"]
 
 
 class ArticleCardsBlock(blocks.StructBlock):
-    heading = blocks.CharBlock(required=False, max_length=200)
-    articles = blocks.ListBlock(blocks.PageChooserBlock(page_type="articles.ArticlePage"), min_num=1)
+    heading = blocks.CharBlock(required=False, max_length=200, label=_("Heading"))
+    articles = blocks.ListBlock(blocks.PageChooserBlock(page_type="articles.ArticlePage"), min_num=1,
+                                label=_("Articles"))
 
     class Meta:
         icon = "doc-full"

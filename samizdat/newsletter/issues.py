@@ -145,6 +145,7 @@ class NewsletterIssuePage(OutletPageMixin, Page):
 
     class Meta:
         verbose_name = _("newsletter issue")
+        verbose_name_plural = _("newsletter issues")
 
     # ------------------------------------------------------------------ content
 

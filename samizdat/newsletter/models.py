@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import Locale
 
@@ -78,6 +79,7 @@ class MailingList(models.Model):
     class Meta:
         ordering = ["sort_order", "name"]
         verbose_name = _("mailing list")
+        verbose_name_plural = _("mailing lists")
 
     def __str__(self) -> str:
         return self.name
@@ -101,7 +103,7 @@ class Subscriber(models.Model):
     class Source(models.TextChoices):
         FORM = "form", _("Subscribe form")
         LETTER = "letter", _("Open letter signature")
-        IMPORT = "import", _("Import")
+        IMPORT = "import", pgettext_lazy("subscriber source", "Import")
         ADMIN = "admin", _("Added by an editor")
 
     email = models.EmailField(_("email"), max_length=254, unique=True, help_text=_("Stored in lower case."))
@@ -126,6 +128,7 @@ class Subscriber(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("subscriber")
+        verbose_name_plural = _("subscribers")
 
     def __str__(self) -> str:
         return self.email
@@ -171,7 +174,7 @@ class Send(models.Model):
         PREPARING = "preparing", _("Preparing")
         SENDING = "sending", _("Sending")
         DONE = "done", _("Done")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("send status", "Cancelled")
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     issue = models.ForeignKey("newsletter.NewsletterIssuePage", verbose_name=_("issue"), null=True,
@@ -192,6 +195,7 @@ class Send(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("send")
+        verbose_name_plural = _("sends")
         constraints = [
             models.UniqueConstraint(fields=["issue"], condition=Q(issue__isnull=False),
                                     name="newsletter_one_send_per_issue"),

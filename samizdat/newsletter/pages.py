@@ -31,6 +31,7 @@ class NewsletterPage(FormPageMixin, RoutablePageMixin, Page):
 
     class Meta:
         verbose_name = _("newsletter page")
+        verbose_name_plural = _("newsletter pages")
 
     @property
     def form_class(self) -> type:

@@ -210,7 +210,7 @@ def test_stale_claims_go_back_to_the_queue(outlet, daily, smtp_server, test_temp
     assert send.status == Send.Status.DONE
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_slow_worker_keeps_its_claim_so_no_one_gets_two(outlet, daily, smtp_server, test_templates,
                                                           settings, monkeypatch):
     """A batch slower than NEWSLETTER_CLAIM_SECONDS is not taken for a dead worker's and sent twice."""
@@ -245,6 +245,50 @@ def test_a_slow_worker_keeps_its_claim_so_no_one_gets_two(outlet, daily, smtp_se
     recipients = [m.envelope_rcpt[0] for m in smtp_server]
     assert sorted(recipients) == sorted(set(recipients)) and len(recipients) == 6
     assert sending.progress(send)["sent"] == 6
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_database_restart_mid_send_repeats_and_skips_no_one(outlet, daily, smtp_server, test_templates,
+                                                               monkeypatch, caplog):
+    """The worker's database connection dies (as in a PostgreSQL restart) while a message is out."""
+    import asyncio
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: it drops the worker's connection the way a restart does")
+    for number in range(6):
+        subscribe(f"reader{number}@example.org", [daily], [outlet.en])
+    send = make_send(outlet, [daily])
+    dropped: list[int] = []
+
+    def restart() -> int:  # end every other session of the test database, as a restart would
+        from django.db import connection as own
+
+        try:
+            with own.cursor() as cursor:
+                cursor.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                               "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+                return cursor.fetchone()[0]
+        finally:
+            own.close()
+
+    original = SMTP.smtp_RCPT
+
+    async def relay(self, arg):  # the database goes away while the 4th message is being sent
+        if len(smtp_server) == 3 and not dropped:
+            dropped.append(await asyncio.get_running_loop().run_in_executor(None, restart))
+        return await original(self, arg)
+
+    monkeypatch.setattr(SMTP, "smtp_RCPT", relay)
+    sending.start_send(send)  # no transaction here: its batch task runs at once
+    assert dropped and dropped[0] >= 1
+    assert "Database unreachable while recording a delivery" in caplog.text
+    recipients = [m.envelope_rcpt[0] for m in smtp_server]
+    assert sorted(recipients) == sorted(set(recipients)) and len(recipients) == 6
+    assert sending.progress(send)["sent"] == 6
+    send.refresh_from_db()
+    assert send.status == Send.Status.DONE
 
 
 def test_progress_counts_in_one_query(outlet, daily, test_templates, django_assert_num_queries):
