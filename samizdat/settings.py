@@ -286,6 +286,10 @@ if env_bool("BEHIND_TLS_PROXY", False):
 # Wagtail
 WAGTAIL_SITE_NAME = os.environ.get("SITE_NAME", "Samizdat")
 WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://localhost:8000")
+# The admin requests nothing from elsewhere either: no Gravatar (it would learn editors' email
+# hashes), no release check.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILIMAGES_IMAGE_MODEL = "core.OutletImage"
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"bmp": "jpeg", "webp": "webp", "avif": "avif"}
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
