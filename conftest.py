@@ -6,7 +6,12 @@ import datetime
 import io
 import os
 import shutil
-from collections.abc import Callable
+import socket
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from django.core.files.images import ImageFile
@@ -43,6 +48,50 @@ on_own_sqlite = pytest.mark.skipif(
 )
 
 
+ROOT = Path(__file__).parent
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on (just now)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def local_smtp(handler) -> Iterator[int]:
+    """A real SMTP server (aiosmtpd) serving `handler` on a free 127.0.0.1 port; yields the port."""
+    from aiosmtpd.controller import Controller
+
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield port
+    finally:
+        controller.stop()
+
+
+def own_sqlite_manage(tmp_path: Path, migrated_sqlite: Path, smtp_port: int,
+                      **settings: str) -> Callable[..., subprocess.Popen]:
+    """A starter of `manage.py <args>` processes on this test's own copy of the migrated SQLite
+    file, mailing to the SMTP server on `smtp_port`; `settings` (and a start's keyword arguments)
+    add environment variables. Cache, task and mail settings of the caller's shell are dropped."""
+    shutil.copy(migrated_sqlite, tmp_path / "db.sqlite3")
+    dropped = {"REDIS_URL", "TASKS_BACKEND", "DEBUG", "DATABASE_URL"}
+    base = {key: value for key, value in os.environ.items()
+            if key not in dropped and not key.startswith(("EMAIL_", "NEWSLETTER_"))}
+    env = {**base, "SECRET_KEY": "x" * 50, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+           "MEDIA_ROOT": str(tmp_path / "media"), "CACHE_DIR": str(tmp_path / "cache"),
+           "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(smtp_port), **settings}
+
+    def start(*args: str, **extra: str) -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "manage.py", *args], cwd=ROOT, env={**env, **extra},
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    return start
+
+
 @pytest.fixture(scope="session")
 def migrated_sqlite(tmp_path_factory):
     """A copy-me SQLite file with every migration applied, made once per session.
@@ -50,14 +99,10 @@ def migrated_sqlite(tmp_path_factory):
     For tests that run manage.py in subprocesses on their own database file: copy it to the
     test's tmp dir instead of migrating again (about ten seconds each).
     """
-    import subprocess
-    import sys
-    from pathlib import Path
-
     path = tmp_path_factory.mktemp("migrated") / "template.sqlite3"
     env = {**os.environ, "SECRET_KEY": "x" * 50, "DATABASE_URL": f"sqlite:///{path}"}
     env.pop("REDIS_URL", None)
-    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=Path(__file__).parent,
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=ROOT,
                    env=env, check=True, capture_output=True, timeout=300)
     return path
 
@@ -221,9 +266,6 @@ def smtp_server(settings):
     recipients in `message.envelope_rcpt`.
     """
     import email
-    import socket
-
-    from aiosmtpd.controller import Controller
 
     received: list = []
 
@@ -234,19 +276,12 @@ def smtp_server(settings):
             received.append(message)
             return "250 OK"
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(Collector(), hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    try:
+    with local_smtp(Collector()) as port:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
         yield received
-    finally:
-        controller.stop()
 
 
 @pytest.fixture

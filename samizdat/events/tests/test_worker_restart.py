@@ -7,18 +7,14 @@ a real SMTP server (aiosmtpd) that kills it when the fourth message comes in, be
 from __future__ import annotations
 
 import os
-import shutil
 import signal
-import socket
 import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 
-from conftest import on_own_sqlite
+from conftest import local_smtp, on_own_sqlite, own_sqlite_manage
 
 ROOT = Path(__file__).resolve().parents[3]
 REGISTRANTS = 8
@@ -58,31 +54,15 @@ class KillingServer:
 
 @pytest.fixture
 def smtp():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     handler = KillingServer()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
+    with local_smtp(handler) as port:
         yield handler, port
-    finally:
-        controller.stop()
 
 
 @on_own_sqlite
 def test_killed_worker_restarts_without_skipping_or_repeating_anyone(tmp_path, smtp, migrated_sqlite):
     handler, port = smtp
-    base = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "TASKS_BACKEND", "DEBUG"}}
-    env = {**base, "SECRET_KEY": "x" * 50, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-           "MEDIA_ROOT": str(tmp_path / "media"), "CACHE_DIR": str(tmp_path / "cache"),
-           "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(port)}
-
-    def manage(*args: str) -> subprocess.Popen:
-        return subprocess.Popen([sys.executable, "manage.py", *args], cwd=ROOT, env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-    shutil.copy(migrated_sqlite, tmp_path / "db.sqlite3")
+    manage = own_sqlite_manage(tmp_path, migrated_sqlite, port)
     process = manage("shell", "-c", SETUP)
     _out, err = process.communicate(timeout=180)
     assert process.returncode == 0, err

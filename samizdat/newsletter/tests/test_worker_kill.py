@@ -12,20 +12,16 @@ import email
 import email.policy
 import json
 import os
-import shutil
 import signal
-import socket
 import subprocess
-import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
 from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 
-from conftest import on_own_sqlite
+from conftest import free_port, local_smtp, on_own_sqlite, own_sqlite_manage
 
 ROOT = Path(__file__).resolve().parents[3]
 READERS = 30
@@ -100,22 +96,11 @@ class KillingServer:
         return Counter(recipient for recipient, _content in self.accepted)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def smtp() -> Iterator[tuple[KillingServer, int]]:
     handler = KillingServer()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
+    with local_smtp(handler) as port:
         yield handler, port
-    finally:
-        controller.stop()
 
 
 Manage = Callable[..., subprocess.Popen]
@@ -126,19 +111,8 @@ def manage(tmp_path: Path, migrated_sqlite: Path, smtp: tuple[KillingServer, int
     """Starts `manage.py <args>` on this test's own SQLite file (set up with SETUP), with the
     database task backend, sending to the test's SMTP server; keyword arguments add variables."""
     _handler, port = smtp
-    dropped = {"REDIS_URL", "TASKS_BACKEND", "DEBUG", "DATABASE_URL"}
-    base = {k: v for k, v in os.environ.items()
-            if k not in dropped and not k.startswith(("EMAIL_", "NEWSLETTER_"))}
-    env = {**base, "SECRET_KEY": "x" * 50, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-           "MEDIA_ROOT": str(tmp_path / "media"), "CACHE_DIR": str(tmp_path / "cache"),
-           "TASKS_BACKEND": "database", "NEWSLETTER_BATCH_SIZE": str(BATCH_SIZE),
-           "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(port)}
-
-    def start(*args: str, **extra: str) -> subprocess.Popen:
-        return subprocess.Popen([sys.executable, "manage.py", *args], cwd=ROOT, env={**env, **extra},
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-    shutil.copy(migrated_sqlite, tmp_path / "db.sqlite3")
+    start = own_sqlite_manage(tmp_path, migrated_sqlite, port, TASKS_BACKEND="database",
+                              NEWSLETTER_BATCH_SIZE=str(BATCH_SIZE))
     run(start("shell", "-c", SETUP))
     return start
 
