@@ -230,7 +230,9 @@ class Delivery(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["send", "subscriber"], name="newsletter_one_delivery"),
         ]
-        indexes = [models.Index(fields=["send", "state"], name="newsletter_delivery_state")]
+        # (send, state, id) serves the progress counts and a worker's claim of the next batch in
+        # order, without walking past the deliveries of older sends (measured in bench/).
+        indexes = [models.Index(fields=["send", "state", "id"], name="newsletter_delivery_state")]
 
     def __str__(self) -> str:
         return f"{self.send_id} → {self.subscriber_id}: {self.state}"
