@@ -164,16 +164,37 @@ def read_wxr(source: str | Path | IO[bytes]) -> Iterator[Record]:
             handle.close()
 
 
-def _read(handle) -> Iterator[Record]:
-    events = etree.iterparse(
-        handle, events=("start", "end"), resolve_entities=False, no_network=True, load_dtd=False,
+CHUNK_BYTES = 1 << 16
+
+
+def _events(handle) -> Iterator[tuple[str, etree._Element]]:
+    """Parse events as the file streams in; on broken XML, every event before the break
+    comes out first and then the XMLSyntaxError (lxml's iterparse may drop that chunk's events)."""
+    parser = etree.XMLPullParser(
+        events=("start", "end"), resolve_entities=False, no_network=True, load_dtd=False,
         huge_tree=True, remove_comments=True, remove_pis=True,
     )
+    while True:
+        chunk = handle.read(CHUNK_BYTES)
+        try:
+            if chunk:
+                parser.feed(chunk)
+            else:
+                parser.close()
+        except etree.XMLSyntaxError:
+            yield from parser.read_events()
+            raise
+        yield from parser.read_events()
+        if not chunk:
+            return
+
+
+def _read(handle) -> Iterator[Record]:
     depth = 0
     site = Site()
     sent = False
     try:
-        for event, element in events:
+        for event, element in _events(handle):
             if event == "start":
                 if depth == 0:
                     _check_root(element)
