@@ -407,6 +407,8 @@ def deliver_batches(send_id: int, seconds: float = TASK_SECONDS) -> dict[str, in
         if time.monotonic() > deadline:
             if Delivery.objects.filter(send_id=send_id, state=Delivery.State.QUEUED).exists():
                 enqueue_batches(send_id)
+            else:
+                finish_if_done(send_id)
             return totals
 
 

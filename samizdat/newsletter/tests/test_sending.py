@@ -116,6 +116,18 @@ def test_sending_twice_or_starting_twice_sends_nothing_more(outlet, daily, smtp_
     assert Delivery.objects.filter(send=send).count() == 5
 
 
+def test_a_send_whose_last_batch_ends_past_the_task_deadline_is_marked_done(outlet, daily, smtp_server,
+                                                                           test_templates):
+    for number in range(3):
+        subscribe(f"reader{number}@example.org", [daily], [outlet.en])
+    send = make_send(outlet, [daily])
+    sending.start_send(send)  # no on-commit callbacks run: the batch task is not run yet
+    sending.deliver_batches(send.pk, seconds=0)  # the one batch ends after the deadline
+    send.refresh_from_db()
+    assert (send.status, len(smtp_server)) == (Send.Status.DONE, 3)
+    assert send.finished_at is not None
+
+
 def test_a_list_with_no_subscribers_is_done_with_no_recipients(outlet, daily, smtp_server, test_templates,
                                                               django_capture_on_commit_callbacks):
     send = make_send(outlet, [daily])
