@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/samizdat
 
-.PHONY: run test test-sqlite test-postgres lint bench bench-search clean
+.PHONY: run test test-sqlite test-postgres lint bench bench-search bench-newsletter clean
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -45,11 +45,17 @@ test-postgres: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	bash bench/run.sh
 	$(MAKE) bench-search
+	$(MAKE) bench-newsletter
 
 # Needs PostgreSQL; fills the scratch database samizdat_bench (about 5 minutes for 100k articles).
 bench-search: $(VENV)/.installed-test
 	SECRET_KEY=bench $(VENV)/bin/python bench/search_fill.py
 	SECRET_KEY=bench $(VENV)/bin/python bench/search_latency.py
+
+# Needs PostgreSQL; sends an issue to 100,000 subscribers through 2 db_workers and a local SMTP
+# sink, in the scratch database samizdat_bench_newsletter (about 8 minutes on 2 cores).
+bench-newsletter: $(VENV)/.installed-test
+	SECRET_KEY=bench $(VENV)/bin/python bench/newsletter_send.py
 
 clean:
 	rm -rf var
