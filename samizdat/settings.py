@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "samizdat.events",
     "samizdat.letters",
     "samizdat.newsletter",
+    "samizdat.campaigns",
     "samizdat.importers",
     "samizdat.demo",
     "wagtail.contrib.forms",
@@ -266,6 +267,13 @@ if os.environ.get("EMAIL_BACKEND"):
 NEWSLETTER_BATCH_SIZE = env_number("NEWSLETTER_BATCH_SIZE", 200)
 NEWSLETTER_CLAIM_SECONDS = env_number("NEWSLETTER_CLAIM_SECONDS", 600)
 NEWSLETTER_BOUNCE_SECRET = os.environ.get("NEWSLETTER_BOUNCE_SECRET", "")
+
+# Reader support (campaigns). Without STRIPE_SECRET_KEY, gifts are offline pledges an editor marks received.
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")  # only to point at a stand-in for Stripe's API
+STRIPE_WEBHOOK_TOLERANCE = env_number("STRIPE_WEBHOOK_TOLERANCE", 300)  # seconds
+CAMPAIGN_MAX_AMOUNT = env_number("CAMPAIGN_MAX_AMOUNT", 10000)  # the largest online gift, in major units
 
 # Security (production): HTTPS by default, off with the variables for a plain-HTTP box.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("samizdat.syndication.sitemap_urls")),
     path("", include("samizdat.newsletter.webhook_urls")),
     path("", include("samizdat.newsletter.send_urls")),
+    path("", include("samizdat.campaigns.urls")),
 ]
 
 if settings.SERVE_MEDIA:
