@@ -57,7 +57,8 @@ class CampaignMixin(PermissionCheckedMixin, WagtailAdminTemplateMixin):
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [
             {"url": reverse("campaigns_admin:index"), "label": _("Campaigns")},
-            {"url": reverse("campaigns_admin:dashboard", args=[self.campaign.pk]), "label": self.campaign.title},
+            {"url": reverse("campaigns_admin:dashboard", args=[self.campaign.pk]),
+             "label": self.campaign.title},
         ]
 
 
@@ -164,7 +165,8 @@ class FulfilmentView(CampaignMixin, TemplateView):
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not donation_permissions.user_has_permission(request.user, "change"):
             return HttpResponse(_("You may not change donations."), status=403)
-        ids = [int(value) for value in request.POST.getlist("donation") if value.isascii() and value.isdigit()]
+        posted = request.POST.getlist("donation")
+        ids = [int(value) for value in posted if value.isascii() and value.isdigit()]
         ids = list(self.campaign.donations.filter(pk__in=ids).values_list("pk", flat=True))
         if not ids:
             messages.warning(request, _("Tick the perks that went out first."))
@@ -213,7 +215,8 @@ class DonationViewSet(ModelViewSet):
     search_backend_name = None
     form_fields = ["name", "display_name", "message", "is_public", "ship_to", "ship_country", "shipped_at"]
     list_export = ["reference", "name", "email", "amount", "currency", "frequency", "method", "status",
-                   "perk_title", "choices_text", "is_public", "display_name", "created_at", "paid_at", "campaign"]
+                   "perk_title", "choices_text", "is_public", "display_name", "created_at", "paid_at",
+                   "campaign"]
     export_headings = {"amount": _("Amount (minor units)"), "choices_text": _("Choices")}
     export_filename = "donations"
     inspect_view_enabled = True

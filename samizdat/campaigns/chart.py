@@ -41,17 +41,20 @@ def raised_chart(points: list[tuple[datetime.date, int]], goal: int, label) -> S
     path.append(f"H{x(last):.1f}V{y(previous):.1f}")
     title = _("Money raised over time")
     parts = [
-        f'<svg class="raised-chart" role="img" aria-labelledby="raised-chart-title" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'width="100%" xmlns="http://www.w3.org/2000/svg">',
+        f'<svg class="raised-chart" role="img" aria-labelledby="raised-chart-title" '
+        f'viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" xmlns="http://www.w3.org/2000/svg">',
         f'<title id="raised-chart-title">{escape(title)}: {escape(label(previous))}</title>',
         f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH - RIGHT}" y2="{TOP + plot_h}" stroke="#888"/>',
         f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{TOP + plot_h}" stroke="#888"/>',
         f'<line x1="{LEFT}" y1="{y(goal):.1f}" x2="{WIDTH - RIGHT}" y2="{y(goal):.1f}" stroke="#c62828" '
         f'stroke-dasharray="6 4"/>',
-        f'<text x="{LEFT - 6}" y="{y(goal) + 4:.1f}" text-anchor="end" font-size="12">{escape(label(goal))}</text>',
-        f'<text x="{LEFT - 6}" y="{TOP + plot_h + 4}" text-anchor="end" font-size="12">{escape(label(0))}</text>',
+        f'<text x="{LEFT - 6}" y="{y(goal) + 4:.1f}" text-anchor="end" font-size="12">'
+        f'{escape(label(goal))}</text>',
+        f'<text x="{LEFT - 6}" y="{TOP + plot_h + 4}" text-anchor="end" font-size="12">'
+        f'{escape(label(0))}</text>',
         f'<path d="{"".join(path)}" fill="none" stroke="#1565c0" stroke-width="2.5"/>',
-        f'<text x="{LEFT}" y="{HEIGHT - 8}" font-size="12">{escape(date_format(first, "SHORT_DATE_FORMAT"))}</text>',
+        f'<text x="{LEFT}" y="{HEIGHT - 8}" font-size="12">'
+        f'{escape(date_format(first, "SHORT_DATE_FORMAT"))}</text>',
         f'<text x="{WIDTH - RIGHT}" y="{HEIGHT - 8}" text-anchor="end" font-size="12">'
         f'{escape(date_format(last, "SHORT_DATE_FORMAT"))}</text>',
         "</svg>",

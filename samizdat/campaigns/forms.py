@@ -40,7 +40,8 @@ class DonationForm(spam.SpamProtectedForm):
     name = line(_("Name"), 200, required=True)
     email = forms.EmailField(label=_("Email"), max_length=254,
                              help_text=_("For your receipt. Never shown."))
-    is_public = forms.BooleanField(label=_("Show my name on the supporters wall"), required=False, initial=True)
+    is_public = forms.BooleanField(label=_("Show my name on the supporters wall"), required=False,
+                                   initial=True)
     display_name = line(_("Name on the wall"), 100)
     message = forms.CharField(label=_("A message for the wall (optional)"), required=False, max_length=500,
                               widget=forms.Textarea(attrs={"rows": 2}),
@@ -51,7 +52,8 @@ class DonationForm(spam.SpamProtectedForm):
                               validators=[spam.reject_control_characters_multiline])
     ship_country = line(_("Country"), 100)
 
-    def __init__(self, data=None, *, campaign: CampaignPage, perks: list[Perk] | None = None, **kwargs) -> None:
+    def __init__(self, data=None, *, campaign: CampaignPage, perks: list[Perk] | None = None,
+                 **kwargs) -> None:
         super().__init__(data, **kwargs)
         self.campaign = campaign
         self.perks = perks if perks is not None else campaign.perk_tiers()
@@ -107,7 +109,8 @@ class DonationForm(spam.SpamProtectedForm):
         if code not in money.CURRENCIES:
             raise forms.ValidationError(_("Unknown currency: %(code)s.") % {"code": code[:10]})
         if code != self.campaign.currency:
-            raise forms.ValidationError(_("This campaign takes gifts in %(code)s.") % {"code": self.campaign.currency})
+            raise forms.ValidationError(_("This campaign takes gifts in %(code)s.")
+                                        % {"code": self.campaign.currency})
         return code
 
     def clean(self) -> dict:
@@ -165,7 +168,8 @@ class DonationForm(spam.SpamProtectedForm):
             if choice is None:
                 self.add_error(name, _("Choose one for “%(perk)s”.") % {"perk": perk.title})
             elif choice.left == 0:
-                self.add_error(name, _("“%(choice)s” is sold out: choose another.") % {"choice": choice.label})
+                self.add_error(name, _("“%(choice)s” is sold out: choose another.")
+                               % {"choice": choice.label})
             else:
                 ids.append(choice.pk)
         return ids

@@ -10,8 +10,8 @@ minus the claims of donations that still hold one (services lock the choice row 
 from __future__ import annotations
 
 import datetime
-from http import HTTPMethod
 import json
+from http import HTTPMethod
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -321,10 +321,12 @@ class Donation(models.Model):
                                  verbose_name=_("campaign"))
     amount = models.PositiveBigIntegerField(_("amount (in cents)"), validators=[MinValueValidator(1)])
     currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency])
-    frequency = models.CharField(_("frequency"), max_length=8, choices=Frequency.choices, default=Frequency.ONCE)
+    frequency = models.CharField(_("frequency"), max_length=8, choices=Frequency.choices,
+                                 default=Frequency.ONCE)
     method = models.CharField(_("method"), max_length=8, choices=Method.choices)
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
-    name = models.CharField(_("name"), max_length=200, validators=[spam.reject_control_characters])
+    name = models.CharField(_("name"), max_length=200,
+                            validators=[spam.reject_control_characters])
     email = models.EmailField(_("email"), max_length=254)
     is_public = models.BooleanField(_("on the supporters wall"), default=False)
     display_name = models.CharField(_("name on the wall"), max_length=100, blank=True)
@@ -377,6 +379,9 @@ class PerkClaim(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["donation", "choice"], name="campaigns_one_claim")]
 
+    def __str__(self) -> str:
+        return f"{self.donation_id} → {self.choice_id}"
+
 
 class Payment(models.Model):
     """The ledger: money in (positive) or refunded (negative), one row per Stripe object or click."""
@@ -397,6 +402,9 @@ class Payment(models.Model):
         ordering = ["received_at", "pk"]
         verbose_name = _("payment")
 
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount} ({self.reference})"
+
 
 class StripeEvent(models.Model):
     """Each Stripe webhook event handled once: a retry with the same id changes nothing."""
@@ -408,3 +416,6 @@ class StripeEvent(models.Model):
 
     class Meta:
         ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.event_id}"

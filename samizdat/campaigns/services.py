@@ -114,7 +114,8 @@ def send_receipt(donation: Donation, amount: int, *, page_url: str = "", site_na
     context = {"donation": donation, "campaign": campaign, "site_name": site_name, "page_url": page_url,
                "amount": campaign.format(amount, whole=False), "manage_url": manage_url}
     subject = _("Thank you: your receipt for %(title)s") % {"title": campaign.title}
-    transaction.on_commit(lambda: send_outlet_mail(donation.email, subject, "campaigns/mail/receipt", context))
+    transaction.on_commit(
+        lambda: send_outlet_mail(donation.email, subject, "campaigns/mail/receipt", context))
 
 
 @transaction.atomic
@@ -179,8 +180,8 @@ def expire(donation_id: int) -> bool:
 @transaction.atomic
 def mark_shipped(donation_ids: list[int]) -> int:
     """The perks of these gifts went out in the post; returns how many were newly marked."""
-    return Donation.objects.filter(pk__in=donation_ids, shipped_at__isnull=True).exclude(perk_title="").update(
-        shipped_at=timezone.now())
+    waiting = Donation.objects.filter(pk__in=donation_ids, shipped_at__isnull=True).exclude(perk_title="")
+    return waiting.update(shipped_at=timezone.now())
 
 
 def manage_token(donation: Donation) -> str:
@@ -221,7 +222,8 @@ def dashboard_totals(campaign: CampaignPage) -> dict[str, int]:
         monthly=Count("pk", filter=Q(status=Status.PAID, frequency=Donation.Frequency.MONTHLY)),
         pending=Count("pk", filter=Q(status=Status.PENDING)),
         pending_amount=Sum("amount", filter=Q(status=Status.PENDING, method=Donation.Method.OFFLINE)),
-        to_ship=Count("pk", filter=Q(status__in=Donation.SUPPORTING, perk__ships=True, shipped_at__isnull=True)),
+        to_ship=Count("pk", filter=Q(status__in=Donation.SUPPORTING, perk__ships=True,
+                                     shipped_at__isnull=True)),
     )
     ledger = Payment.objects.filter(donation__campaign=campaign).aggregate(
         raised=Sum("amount"), refunded=Sum("amount", filter=Q(kind=Payment.Kind.REFUND)))

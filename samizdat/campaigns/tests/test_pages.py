@@ -79,7 +79,8 @@ def test_the_last_shirt_goes_once(client, campaign):
     assert donation.ship_to == "Calle Mayor 1\n48001 Bilbao"
     services.expire(donation.pk)  # the pledge never came: the shirt is free again
     assert choice(campaign, "Red star").claims.count() == 1
-    assert client.post(URL, giving(preset="5000", email="third@example.org", **shirt, **address)).status_code == 302
+    third = giving(preset="5000", email="third@example.org", **shirt, **address)
+    assert client.post(URL, third).status_code == 302
 
 
 def test_progress_json_and_query_counts(client, campaign, django_assert_max_num_queries):
