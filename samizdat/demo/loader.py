@@ -41,8 +41,8 @@ from samizdat.articles.models import (
 from samizdat.articles.services import month_folder
 from samizdat.core.models import OutletImage, OutletSettings
 from samizdat.demo import articles as A
-from samizdat.demo import content as C
 from samizdat.demo import (
+    campaigns,
     events,
     images,
     letters,
@@ -53,6 +53,7 @@ from samizdat.demo import (
     volunteers,
     wordpress,
 )
+from samizdat.demo import content as C
 from samizdat.home.models import FeaturedStory, HomePage, SectionBlock
 from samizdat.people.models import PeopleIndexPage, Person
 
@@ -172,6 +173,7 @@ class _DemoLoader:
         letters.load(self)
         wordpress.load(self)
         newsletter.load(self)
+        campaigns.load(self)
 
     def _delete_files(self) -> None:
         storage = OutletImage._meta.get_field("file").storage

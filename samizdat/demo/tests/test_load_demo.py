@@ -25,6 +25,7 @@ from samizdat.articles.models import (
     TopicIndexPage,
     VideoSeriesPage,
 )
+from samizdat.campaigns.models import CampaignPage, Donation
 from samizdat.core.models import OutletImage, OutletSettings
 from samizdat.core.video import parse_video_url
 from samizdat.demo import content
@@ -223,6 +224,7 @@ def demo_urls() -> list[str]:
     urls += [page.url for model in (EventPage, LetterPage) for page in model.objects.live()]
     urls += [page.url + "signatures/" for page in LetterPage.objects.live()]
     urls += ["/newsletter/", "/es/boletin/"] + [page.url for page in NewsletterIssuePage.objects.live()]
+    urls += [page.url for page in CampaignPage.objects.live()]
     return urls
 
 
@@ -314,3 +316,45 @@ def test_old_wordpress_site_moved_in(client):
     draft = ArticlePage.objects.get(title="Notes for a piece on the new port law")
     assert not draft.live
     assert client.get("/category/housing/").status_code == 301
+
+
+def test_demo_campaign(client):
+    from samizdat.campaigns import services
+
+    campaign = CampaignPage.objects.get(locale__language_code="en")
+    assert campaign.live and campaign.show_in_menus and campaign.is_open
+    assert 30 <= campaign.days_left <= 36 and campaign.goal == 500_000
+    assert [block.block_type for block in campaign.story][:2] == ["video", "paragraph"]
+    translated = campaign.get_translation(locale("es"))
+    assert translated.live and translated.title != campaign.title
+
+    response = client.get(campaign.url)
+    assert response.status_code == 200
+    page = lxml_html.fromstring(response.content)
+    bar = page.cssselect(".campaign-progress progress")[0]
+    assert bar.get("max") == "500000" and 0 < int(bar.get("value")) < 500_000
+    assert [h.text_content() for h in page.cssselect(".perk h3")] == ["Pick a magazine issue or a book",
+                                                                      "T-shirt"]
+    assert "1 left" in page.cssselect(".perk")[1].text_content()  # one "Print the truth" shirt to go
+    assert len(page.cssselect(".supporter-wall li")) >= 10
+    assert page.cssselect("form.give-form input[name=preset][value='3000']")
+    assert f'href="{campaign.url}"' in client.get("/").content.decode()  # in the footer menu
+    assert client.get(translated.url).status_code == 200
+
+    totals = services.dashboard_totals(campaign)
+    assert totals["supporters"] == 25 and totals["monthly"] == 2 and totals["pending"] == 3
+    assert totals["refunded"] > 0 and totals["to_ship"] > 0 and totals["raised"] == campaign.totals["raised"]
+    days = services.money_over_time(campaign)
+    assert len(days) >= 15 and days[-1][0] - days[0][0] >= timedelta(days=18)
+    shirts = Donation.objects.filter(campaign=campaign, perk__ships=True, status="paid")
+    assert shirts.filter(shipped_at__isnull=False).exists()
+    assert shirts.filter(shipped_at__isnull=True).exists()
+    assert all(shirt.ship_to and shirt.ship_country and shirt.claims.count() == 2 for shirt in shirts)
+
+    client.force_login(get_user_model().objects.get(username="admin"))
+    dashboard = client.get(f"/admin/campaigns_admin/{campaign.pk}/")
+    assert dashboard.status_code == 200
+    text = dashboard.content.decode()
+    assert "Mark received" in text and "<svg" in text and campaign.raised_display in text
+    assert client.get("/admin/campaigns_admin/").status_code == 200
+    assert client.get(f"/admin/campaigns_admin/{campaign.pk}/perks/").status_code == 200

@@ -1,5 +1,6 @@
-// Keeps a campaign's progress live (every 30 seconds) and, in the give form, shows the postal
-// address only when the chosen perk ships. The page works fully without it.
+// Keeps a campaign's progress live (every 30 seconds) and tidies the give form: the postal address
+// shows only when the chosen perk ships, a perk's questions only while it is picked, the wall's
+// name and message only for readers who want to be on it. The page works fully without it.
 (function () {
   "use strict";
   var box = document.querySelector("[data-progress-url]");
@@ -29,10 +30,33 @@
   if (!form) { return; }
   var shipping = form.querySelector(".shipping");
   var shipsBy = JSON.parse(form.getAttribute("data-ships") || "{}");
+  var wrapper = function (control) { return control.closest(".field") || control; };
+  // Each perk's questions (selects named perk_<id>_choice_<n>) show only while that perk is picked.
+  var perkFields = Array.prototype.map.call(form.querySelectorAll("select[name^='perk_']"), function (select) {
+    var match = /^perk_(\d+)_choice_/.exec(select.name);
+    return { perk: match ? match[1] : "", node: wrapper(select) };
+  });
+  var isPublic = form.querySelector("input[name=is_public]");
+  var wallFields = ["display_name", "message"].map(function (name) {
+    var control = form.querySelector("[name=" + name + "]");
+    return control ? wrapper(control) : null;
+  }).filter(Boolean);
+  var other = form.querySelector("input[name=other_amount]");
+  var otherRadio = form.querySelector("input[name=preset][value=other]");
   var update = function () {
     var picked = form.querySelector("input[name=perk]:checked");
-    if (shipping) { shipping.hidden = !(picked && shipsBy[picked.value]); }
+    var perk = picked ? picked.value : "";
+    if (shipping) { shipping.hidden = !(perk && shipsBy[perk]); }
+    perkFields.forEach(function (field) { field.node.hidden = field.perk !== perk; });
+    if (isPublic) { wallFields.forEach(function (node) { node.hidden = !isPublic.checked; }); }
   };
-  form.addEventListener("change", update);
+  form.addEventListener("change", function (event) {
+    // A suggested amount replaces a typed one (the server takes a typed amount first).
+    if (other && event.target.name === "preset" && event.target.value !== "other") { other.value = ""; }
+    update();
+  });
+  if (other && otherRadio) {
+    other.addEventListener("input", function () { if (other.value.trim()) { otherRadio.checked = true; } });
+  }
   update();
 }());
