@@ -6,10 +6,18 @@ STRIPE_API_BASE (tests point it at a local server standing in for Stripe's API).
 
 from __future__ import annotations
 
+import json
+
 import stripe
 from django.conf import settings
 
 from samizdat.campaigns.models import Donation
+
+TIMEOUT_SECONDS = 20  # per attempt; a donor waits for Checkout's URL, so never Stripe's default 80
+# Checkout's languages (https://docs.stripe.com/api/checkout/sessions/create#locale); others get "auto".
+CHECKOUT_LOCALES = frozenset(
+    "bg cs da de el en en-GB es es-419 et fi fil fr fr-CA hr hu id it ja ko lt lv ms mt nb nl pl pt pt-BR "
+    "ro ru sk sl sv th tr vi zh zh-HK zh-TW".split())
 
 
 class PaymentProviderError(Exception):
@@ -18,9 +26,23 @@ class PaymentProviderError(Exception):
 
 def _configure() -> None:
     stripe.api_key = settings.STRIPE_SECRET_KEY
-    if settings.STRIPE_API_BASE:
-        stripe.api_base = settings.STRIPE_API_BASE
+    stripe.api_base = settings.STRIPE_API_BASE or stripe.DEFAULT_API_BASE
     stripe.max_network_retries = 1
+    if stripe.default_http_client is None:
+        stripe.default_http_client = stripe.RequestsClient(timeout=TIMEOUT_SECONDS)
+
+
+def _provider_error(error: stripe.StripeError) -> PaymentProviderError:
+    return PaymentProviderError(f"{error.__class__.__name__}: {error}")
+
+
+def checkout_locale(language: str) -> str:
+    """Stripe Checkout's locale for a site language ("es" → "es", "pt-br" → "pt-BR", "eu" → "auto")."""
+    language, _sep, region = (language or "").partition("-")
+    for candidate in (f"{language}-{region.upper()}" if region else "", language):
+        if candidate in CHECKOUT_LOCALES:
+            return candidate
+    return "auto"
 
 
 def create_checkout(donation: Donation, *, title: str, success_url: str, cancel_url: str) -> tuple[str, str]:
@@ -40,7 +62,7 @@ def create_checkout(donation: Donation, *, title: str, success_url: str, cancel_
         "metadata": metadata,
         "success_url": success_url,
         "cancel_url": cancel_url,
-        "locale": (donation.language or "auto")[:2] if donation.language else "auto",
+        "locale": checkout_locale(donation.language),
     }
     if monthly:
         params["subscription_data"] = {"metadata": metadata}
@@ -50,20 +72,25 @@ def create_checkout(donation: Donation, *, title: str, success_url: str, cancel_
     try:
         session = stripe.checkout.Session.create(**params)
     except stripe.StripeError as error:
-        raise PaymentProviderError(str(error.user_message or error.__class__.__name__)) from error
-    return session.id, session.url
+        raise _provider_error(error) from error
+    session_id, url = getattr(session, "id", None), getattr(session, "url", None)
+    if not session_id or not url:
+        raise PaymentProviderError("Stripe answered a Checkout Session without an id or url")
+    return session_id, url
 
 
 def cancel_subscription(subscription_id: str) -> None:
-    """Stop a monthly gift at Stripe (the webhook's subscription.deleted then ends it here too)."""
+    """Stop a monthly gift at Stripe (the webhook's subscription.deleted then ends it here too).
+
+    A subscription Stripe no longer has is already stopped: not an error."""
     _configure()
     try:
         stripe.Subscription.cancel(subscription_id)
     except stripe.InvalidRequestError as error:
-        if getattr(error, "code", "") != "resource_missing":
-            raise PaymentProviderError(str(error.user_message or "invalid request")) from error
+        if error.code != "resource_missing":
+            raise _provider_error(error) from error
     except stripe.StripeError as error:
-        raise PaymentProviderError(str(error.user_message or error.__class__.__name__)) from error
+        raise _provider_error(error) from error
 
 
 def portal_url(customer_id: str, return_url: str) -> str:
@@ -72,15 +99,28 @@ def portal_url(customer_id: str, return_url: str) -> str:
     try:
         session = stripe.billing_portal.Session.create(customer=customer_id, return_url=return_url)
     except stripe.StripeError as error:
-        raise PaymentProviderError(str(error.user_message or error.__class__.__name__)) from error
-    return session.url
+        raise _provider_error(error) from error
+    url = getattr(session, "url", None)
+    if not url:
+        raise PaymentProviderError("Stripe answered a portal session without a url")
+    return url
 
 
 def verified_event(payload: bytes, signature_header: str) -> tuple[dict, int]:
-    """The event in a webhook request, checked with Stripe's own verification (signature and a
-    five-minute window); returns (event, the signature's timestamp). Raises ValueError or
-    stripe.SignatureVerificationError for anything forged, stale or unreadable."""
-    event = stripe.Webhook.construct_event(payload, signature_header, settings.STRIPE_WEBHOOK_SECRET,
-                                           tolerance=settings.STRIPE_WEBHOOK_TOLERANCE)
-    timestamp = int(dict(part.split("=", 1) for part in signature_header.split(",") if "=" in part)["t"])
-    return event.to_dict(), timestamp
+    """The event in a webhook request, checked with Stripe's own verification (the signature, and
+    a timestamp no older than STRIPE_WEBHOOK_TOLERANCE); returns (event, the signature's timestamp).
+
+    Raises stripe.SignatureVerificationError for anything forged or stale, ValueError for a signed
+    body that is not a Stripe event.
+    """
+    stripe.WebhookSignature.verify_header(payload, signature_header, settings.STRIPE_WEBHOOK_SECRET,
+                                          tolerance=settings.STRIPE_WEBHOOK_TOLERANCE)
+    # The timestamp Stripe's check used: the header's first t=.
+    timestamp = int(next(part.split("=", 1)[1] for part in signature_header.split(",")
+                         if part.split("=", 1)[0] == "t"))
+    event = json.loads(payload)
+    if not (isinstance(event, dict) and event.get("object") == "event"
+            and isinstance(event.get("id"), str) and event["id"]
+            and isinstance(event.get("type"), str) and isinstance(event.get("data"), dict)):
+        raise ValueError("not a Stripe event")
+    return event, timestamp

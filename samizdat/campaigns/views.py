@@ -97,16 +97,19 @@ def returned(campaign: CampaignPage, request: HttpRequest) -> HttpResponse:
 
 
 def manage(campaign: CampaignPage, request: HttpRequest, token: str) -> HttpResponse:
-    """A monthly donor's page (from the receipt): see the gift, cancel it, or change the card."""
+    """A monthly donor's page (from the receipt): see the gift, cancel it, or change the card.
+
+    The link is the key, so the page is never cached, indexed, or sent on as a referrer."""
     template = "campaigns/manage.html"
     try:
         donation = services.donation_for_token(campaign, token)
     except services.LinkInvalid:
-        return campaign.render_with(request, template, {"link_error": True}, 400)
+        return _private(campaign.render_with(request, template, {"link_error": True}, 400))
     outcome, status = "", 200
     if request.method == "POST":
         action = request.POST.get("action", "")
-        if action == "cancel":
+        monthly = donation.frequency == Donation.Frequency.MONTHLY
+        if action == "cancel" and monthly:
             if donation.status not in (Donation.Status.PAID, Donation.Status.PENDING):
                 outcome = "already_ended"
             else:
@@ -115,18 +118,28 @@ def manage(campaign: CampaignPage, request: HttpRequest, token: str) -> HttpResp
                         stripe_client.cancel_subscription(donation.stripe_subscription)
                     services.end_monthly(donation.pk)
                     outcome = "cancelled"
-                except stripe_client.PaymentProviderError:
+                except stripe_client.PaymentProviderError as error:
+                    logger.warning("Cancelling donation %s at Stripe failed: %s", donation.pk, error)
                     outcome, status = "provider_error", 502
-        elif action == "card" and donation.stripe_customer:
+        elif action == "card" and monthly and donation.stripe_customer:
             try:
-                return HttpResponseRedirect(stripe_client.portal_url(
-                    donation.stripe_customer, request.build_absolute_uri()), status=303)
-            except stripe_client.PaymentProviderError:
+                return _private(HttpResponseRedirect(stripe_client.portal_url(
+                    donation.stripe_customer, request.build_absolute_uri()), status=303))
+            except stripe_client.PaymentProviderError as error:
+                logger.warning("Stripe's portal for donation %s failed: %s", donation.pk, error)
                 outcome, status = "provider_error", 502
         else:
             outcome, status = "unknown_action", 400
         donation.refresh_from_db()
-    return campaign.render_with(request, template, {"donation": donation, "outcome": outcome}, status)
+    return _private(campaign.render_with(request, template, {"donation": donation, "outcome": outcome},
+                                         status))
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @csrf_exempt
@@ -135,15 +148,19 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
     """Stripe's events: verified with Stripe's own check, applied once per event id."""
     if not settings.STRIPE_WEBHOOK_SECRET:
         return JsonResponse({"error": "Stripe webhooks are not set up on this site."}, status=404)
-    if int(request.headers.get("Content-Length") or 0) > MAX_WEBHOOK_BYTES:
+    try:
+        declared = int(request.headers.get("Content-Length") or 0)
+    except ValueError:
+        return HttpResponseBadRequest("Bad Content-Length.", content_type="text/plain")
+    payload = b"" if declared > MAX_WEBHOOK_BYTES else request.read(MAX_WEBHOOK_BYTES + 1)
+    if declared > MAX_WEBHOOK_BYTES or len(payload) > MAX_WEBHOOK_BYTES:
         return JsonResponse({"error": "Body too large."}, status=413)
-    payload = request.body
     try:
         event, signed_at = stripe_client.verified_event(payload, request.headers.get("Stripe-Signature", ""))
     except stripe.SignatureVerificationError as error:
         return HttpResponseBadRequest(f"Signature check failed: {error.user_message or error}",
                                       content_type="text/plain")
-    except (ValueError, KeyError, TypeError):
+    except ValueError:
         return HttpResponseBadRequest("Not a Stripe event.", content_type="text/plain")
     outcome = webhooks.handle_event(event, signed_at)
     if outcome == webhooks.Outcome.REPLAY:
