@@ -2,16 +2,21 @@
 
     give           → pending (holds its perk's stock)
     record_payment   pending → paid; paid/ended stay (a monthly gift's next month); each
-                     payment is one ledger row, unique by its reference, so twice is once
+                     payment is one ledger row, unique by its reference, so twice is once;
+                     expired/refunded → paid takes the perk's stock again (or drops the perk)
     record_refund    the ledger gets a negative row; nothing left → refunded (stock released)
     end_monthly      paid → ended (keeps counting what it paid)
     expire           pending → expired (stock released)
 
 Stock: `take_stock` locks the perk choices in id order and counts the claims of donations that
-still hold stock, so two readers taking the last T-shirt at once get it once.
+still hold stock, so two readers taking the last T-shirt at once get it once. Money arriving
+locks only its donation's row (`of=("self",)`): locking the campaign's too would hold up every
+reader's gift to it and deadlock with a reader holding a choice that a paid-after-all pledge retakes.
 """
 
 from __future__ import annotations
+
+import logging
 
 from django.core import signing
 from django.db import IntegrityError, transaction
@@ -23,6 +28,7 @@ from django.utils.translation import gettext as _
 from samizdat.campaigns.models import CampaignPage, Donation, Payment, PerkChoice, PerkClaim
 from samizdat.core.mail import send_outlet_mail
 
+logger = logging.getLogger(__name__)
 Status = Donation.Status
 HOLDING = (Status.PENDING, Status.PAID, Status.ENDED)
 MANAGE_SALT = "samizdat.campaigns.manage"
@@ -89,7 +95,8 @@ def record_payment(donation_id: int, amount: int, reference: str, *, payment_int
                    received_at=None, page_url: str = "", site_name: str = "") -> bool:
     """Money arrived for a gift: one ledger row (a repeat of `reference` does nothing); returns
     whether it was new. The first payment makes it paid and mails the receipt; so does each month's."""
-    donation = Donation.objects.select_for_update().select_related("campaign").get(pk=donation_id)
+    donation = Donation.objects.select_for_update(of=("self",)).select_related("campaign").get(
+        pk=donation_id)
     try:
         with transaction.atomic():
             Payment.objects.create(donation=donation, amount=amount, reference=reference,
@@ -97,11 +104,31 @@ def record_payment(donation_id: int, amount: int, reference: str, *, payment_int
     except IntegrityError:
         return False
     if donation.status in (Status.PENDING, Status.EXPIRED, Status.REFUNDED):
+        if donation.status != Status.PENDING:
+            retake_stock(donation)
         donation.status = Status.PAID
         donation.paid_at = received_at or timezone.now()
         donation.save(update_fields=["status", "paid_at"])
     send_receipt(donation, amount, page_url=page_url, site_name=site_name)
     return True
+
+
+def retake_stock(donation: Donation) -> None:
+    """A gift that had let go of its perk (expired, refunded) is paid after all: take its stock again.
+
+    If another reader took the last one meanwhile, the gift stands without the perk (the money is
+    real), so stock never goes below zero; the log tells the editors whom to write to.
+    """
+    choice_ids = sorted(donation.claims.values_list("choice_id", flat=True))
+    try:
+        take_stock(choice_ids)
+    except SoldOut as sold_out:
+        logger.warning("Donation %s was paid after its perk %r (%s) went to someone else; it keeps no perk.",
+                       donation.pk, donation.perk_title, sold_out.choice)
+        donation.claims.all().delete()
+        donation.perk, donation.perk_title, donation.perk_choices = None, "", {}
+        donation.ship_to = donation.ship_country = ""
+        donation.save(update_fields=["perk", "perk_title", "perk_choices", "ship_to", "ship_country"])
 
 
 def send_receipt(donation: Donation, amount: int, *, page_url: str = "", site_name: str = "") -> None:
