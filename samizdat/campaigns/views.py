@@ -6,7 +6,14 @@ import logging
 
 import stripe
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+    JsonResponse,
+    QueryDict,
+)
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -36,7 +43,7 @@ def give(campaign: CampaignPage, request: HttpRequest) -> HttpResponse:
             return campaign.render_with(request, campaign.get_template(request), {"closed_error": True}, 403)
         if spam.over_limit(request, campaign.rate_scope):
             return spam.too_many_requests(request, "too_many_requests.html", campaign.get_context(request))
-        form = campaign.get_form(request, request.POST)
+        form = campaign.get_form(request, _offline_without_stripe(request.POST))
         if form.honeypot_filled():
             spam.record_submission(request, campaign.rate_scope)
             return HttpResponseRedirect(f"{request.path}?sent=offline")
@@ -52,6 +59,16 @@ def give(campaign: CampaignPage, request: HttpRequest) -> HttpResponse:
     if form is None:
         context["sent"] = request.GET.get("sent")
     return TemplateResponse(request, campaign.get_template(request), context, status=status)
+
+
+def _offline_without_stripe(data: QueryDict) -> QueryDict:
+    """Without a secret key every gift is an offline pledge: a card choice from a page loaded while
+    online giving was on becomes one (the form offers only offline then, and would refuse it)."""
+    if settings.STRIPE_SECRET_KEY or data.get("method") != Donation.Method.STRIPE:
+        return data
+    data = data.copy()
+    data["method"] = Donation.Method.OFFLINE
+    return data
 
 
 def accept_gift(campaign: CampaignPage, request: HttpRequest, form) -> HttpResponse | None:
@@ -87,13 +104,15 @@ def accept_gift(campaign: CampaignPage, request: HttpRequest, form) -> HttpRespo
 
 
 def returned(campaign: CampaignPage, request: HttpRequest) -> HttpResponse:
-    """Back from Stripe Checkout: thank the donor. The payment is recorded by the webhook alone."""
+    """Back from Stripe Checkout: thank the donor. The payment is recorded by the webhook alone.
+
+    The session id in the address shows one donor's gift, so the page is private like the manage page."""
     session_id = request.GET.get("session_id", "")[:255]
     donation = None
     if session_id and session_id != "{CHECKOUT_SESSION_ID}":
         donation = Donation.objects.filter(campaign=campaign, stripe_session=session_id).first()
-    return campaign.render_with(request, "campaigns/thanks.html", {"donation": donation},
-                                chrome_subpaths="thanks/")
+    return _private(campaign.render_with(request, "campaigns/thanks.html", {"donation": donation},
+                                         chrome_subpaths="thanks/"))
 
 
 def manage(campaign: CampaignPage, request: HttpRequest, token: str) -> HttpResponse:
