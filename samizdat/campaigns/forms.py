@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samizdat.campaigns import money
-from samizdat.campaigns.models import CampaignPage, Donation, Perk
+from samizdat.campaigns.models import CampaignPage, Donation, Perk, PerkChoice
 from samizdat.core import spam
 from samizdat.letters.forms import reject_bidi_controls, tidy
 
@@ -91,6 +91,19 @@ class DonationForm(spam.SpamProtectedForm):
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["other_amount"].widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
         self.fields["ship_country"].widget.attrs["autocomplete"] = "country-name"
+
+    def mark_sold_out(self, choice: PerkChoice) -> None:
+        """Another reader just took the last of `choice`: say so on its field and in its label."""
+        for name in self.perk_fields.get(choice.perk_id, []):
+            field = self.fields[name]
+            if any(value == str(choice.pk) for value, _label in field.choices):
+                field.choices = [(value, _("%(label)s (sold out)") % {"label": choice.label}
+                                  if value == str(choice.pk) else label) for value, label in field.choices]
+                if self.cleaned_data.get(name) == str(choice.pk):
+                    self.add_error(name, _("“%(choice)s” has just sold out: choose another.")
+                                   % {"choice": choice.label})
+        if not self.errors:
+            self.add_error("perk", _("That perk has just sold out: choose another."))
 
     def perk_choice_fields(self, perk: Perk) -> list:
         return [self[name] for name in self.perk_fields.get(perk.pk, [])]

@@ -365,6 +365,12 @@ class Donation(models.Model):
         return "; ".join(f"{question}: {label}" for question, label in (self.perk_choices or {}).items())
 
     @property
+    def can_stop(self) -> bool:
+        """A monthly gift the donor can still cancel (a refund does not stop its subscription)."""
+        return (self.frequency == self.Frequency.MONTHLY and self.ended_at is None
+                and self.status in (self.Status.PAID, self.Status.PENDING, self.Status.REFUNDED))
+
+    @property
     def reference(self) -> str:
         """What an offline donor writes on the transfer, so the editor can match it."""
         return f"SZ-{self.pk:06d}"

@@ -183,13 +183,14 @@ def record_refund(payment_intent: str, refunded_total: int, reference: str) -> b
 
 @transaction.atomic
 def end_monthly(donation_id: int) -> bool:
-    """A monthly gift stops: paid → ended (its past months still count); pending → expired."""
+    """A monthly gift stops: paid → ended (its past months still count); pending → expired; a
+    refunded one stays refunded but is stopped too (its subscription may have gone on running)."""
     donation = Donation.objects.select_for_update().get(pk=donation_id)
     if donation.status == Status.PAID:
         donation.status = Status.ENDED
     elif donation.status == Status.PENDING:
         donation.status = Status.EXPIRED
-    else:
+    elif not (donation.status == Status.REFUNDED and donation.ended_at is None):
         return False
     donation.ended_at = timezone.now()
     donation.save(update_fields=["status", "ended_at"])

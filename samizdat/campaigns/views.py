@@ -81,12 +81,7 @@ def accept_gift(campaign: CampaignPage, request: HttpRequest, form) -> HttpRespo
             return HttpResponseRedirect(f"{request.path}?sent=offline#give")
         donation = services.give(campaign, data, method=Donation.Method.STRIPE)
     except services.SoldOut as sold_out:
-        for name in form.perk_fields.get(sold_out.choice.perk_id, []):
-            if form.cleaned_data.get(name) == str(sold_out.choice.pk):
-                form.add_error(name, _("“%(choice)s” has just sold out: choose another.")
-                               % {"choice": sold_out.choice.label})
-        if not form.errors:
-            form.add_error("perk", _("That perk has just sold out: choose another."))
+        form.mark_sold_out(sold_out.choice)
         return None
     base = page_url.rstrip("/") + "/"
     try:
@@ -129,7 +124,7 @@ def manage(campaign: CampaignPage, request: HttpRequest, token: str) -> HttpResp
         action = request.POST.get("action", "")
         monthly = donation.frequency == Donation.Frequency.MONTHLY
         if action == "cancel" and monthly:
-            if donation.status not in (Donation.Status.PAID, Donation.Status.PENDING):
+            if not donation.can_stop:
                 outcome = "already_ended"
             else:
                 try:
@@ -140,7 +135,7 @@ def manage(campaign: CampaignPage, request: HttpRequest, token: str) -> HttpResp
                 except stripe_client.PaymentProviderError as error:
                     logger.warning("Cancelling donation %s at Stripe failed: %s", donation.pk, error)
                     outcome, status = "provider_error", 502
-        elif action == "card" and monthly and donation.stripe_customer:
+        elif action == "card" and donation.can_stop and donation.stripe_customer:
             try:
                 return _private(HttpResponseRedirect(stripe_client.portal_url(
                     donation.stripe_customer, request.build_absolute_uri()), status=303))

@@ -108,7 +108,9 @@ def assert_refused_and_kept(response: HttpResponse, data: dict, field: str, labe
         assert form.cssselect(f"input[name={name}]")[0].get("value") == data[name]
     assert form.cssselect("textarea[name=ship_to]")[0].text_content().strip() == data["ship_to"]
     assert form.cssselect("input[name=perk][checked]")[0].get("value") == data["perk"]
-    assert form.cssselect(f"select[name={field}] option[selected]")[0].get("value") == data[field]
+    [selected] = form.cssselect(f"select[name={field}] option[selected]")
+    assert selected.get("value") == data[field]
+    assert selected.text_content() == f"{label} (sold out)"  # no longer "(1 left)"
 
 
 @on_postgresql

@@ -15,7 +15,7 @@ from django.utils import timezone
 from lxml import html
 
 from samizdat.campaigns import services
-from samizdat.campaigns.models import CampaignPage, Donation
+from samizdat.campaigns.models import CampaignPage, Donation, Payment
 from samizdat.campaigns.tests.conftest import (
     WEBHOOK_URL,
     giving,
@@ -166,6 +166,26 @@ def test_a_subscription_stripe_no_longer_has_still_ends(client, stripe_api, paid
     assert len(stripe_api.calls("DELETE", SUBSCRIPTION)) == 1
     donation.refresh_from_db()
     assert donation.status == "ended"
+
+
+def test_a_refunded_monthly_gift_can_still_be_stopped(client, campaign, stripe_api, paid):
+    """A refund does not stop the subscription at Stripe: the donor must still be able to."""
+    donation, link = paid
+    Donation.objects.filter(pk=donation.pk).update(stripe_payment_intent="pi_in1")
+    Payment.objects.filter(donation=donation).update(payment_intent="pi_in1")
+    assert services.record_refund("pi_in1", 1000, "refund:ch_1:1000")
+    donation.refresh_from_db()
+    assert (donation.status, donation.ended_at) == ("refunded", None)
+    assert buttons(client.get(link)) == ["card", "cancel"]
+    response = client.post(link, {"action": "cancel"})
+    assert response.status_code == 200 and "Your monthly gift is cancelled" in notice(response)
+    assert len(stripe_api.calls("DELETE", SUBSCRIPTION)) == 1
+    donation.refresh_from_db()
+    assert donation.status == "refunded" and donation.ended_at is not None
+    assert totals(campaign) == {"raised": 0, "supporters": 0}
+    again = client.post(link, {"action": "cancel"})
+    assert "had already ended" in notice(again) and buttons(again) == []
+    assert len(stripe_api.calls("DELETE", SUBSCRIPTION)) == 1
 
 
 @pytest.mark.parametrize("listening", [True, False], ids=["server-error", "nothing-listening"])
