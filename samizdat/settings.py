@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "samizdat.newsletter",
     "samizdat.campaigns",
     "samizdat.importers",
+    "samizdat.federation",
     "samizdat.demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -274,6 +275,17 @@ STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
 STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")  # only to point at a stand-in for Stripe's API
 STRIPE_WEBHOOK_TOLERANCE = env_number("STRIPE_WEBHOOK_TOLERANCE", 300)  # seconds
 CAMPAIGN_MAX_AMOUNT = env_number("CAMPAIGN_MAX_AMOUNT", 10000)  # the largest online gift, in major units
+
+# The fediverse (ActivityPub): the outlet is @<FEDERATION_OUTLET_USERNAME>@<site host>, one actor per
+# language (outlet_es, …); articles go out as "Article" (FEP-b2b8) or, for outlets that want the
+# whole text inside Mastodon, as "Note".
+FEDERATION_OUTLET_USERNAME = os.environ.get("FEDERATION_OUTLET_USERNAME", "outlet")
+FEDERATION_OBJECT_TYPE = os.environ.get("FEDERATION_OBJECT_TYPE", "Article")
+if FEDERATION_OBJECT_TYPE not in ("Article", "Note"):
+    raise ImproperlyConfigured("FEDERATION_OBJECT_TYPE must be Article or Note.")
+FEDERATION_MAX_INBOX_BYTES = env_number("FEDERATION_MAX_INBOX_BYTES", 512 * 1024)
+FEDERATION_FETCH_TIMEOUT = env_number("FEDERATION_FETCH_TIMEOUT", 10)  # seconds per remote request
+FEDERATION_RETRY_HOURS = env_number("FEDERATION_RETRY_HOURS", 48)  # give a delivery up after this
 
 # Security (production): HTTPS by default, off with the variables for a plain-HTTP box.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("samizdat.newsletter.webhook_urls")),
     path("", include("samizdat.newsletter.send_urls")),
     path("", include("samizdat.campaigns.urls")),
+    path("", include("samizdat.federation.urls")),
 ]
 
 if settings.SERVE_MEDIA:

@@ -47,6 +47,12 @@ class Person(index.Indexed, models.Model):
         help_text=_("Optional, e.g. @ana@social.example"),
     )
 
+    federated = models.BooleanField(
+        _("on the fediverse"), default=False,
+        help_text=_("Give this author an account on the outlet's own server (@name@outlet-domain) that "
+                    "fediverse users can follow to get their articles."),
+    )
+
     panels = [
         FieldPanel("name"),
         FieldPanel("slug"),
@@ -54,6 +60,7 @@ class Person(index.Indexed, models.Model):
         FieldPanel("bio"),
         FieldPanel("photo"),
         FieldPanel("fediverse_handle"),
+        FieldPanel("federated"),
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
