@@ -7,3 +7,8 @@ class FederationConfig(AppConfig):
     label = "federation"
     verbose_name = _("Fediverse")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from samizdat.federation import signals
+
+        signals.connect_signals()
