@@ -121,11 +121,20 @@ class CampaignPage(OutletPageMixin, RoutablePageMixin, Page):
     def format(self, minor: int | None, whole: bool = True) -> str:
         return money.format_money(minor, self.currency, whole=whole)
 
+    def drive_donations(self):
+        """Gifts to this drive in every language: a translated campaign page is the same drive, with
+        one total (each translation keeps its own perks and their stock)."""
+        return Donation.objects.filter(campaign__translation_key=self.translation_key)
+
+    def drive_ledger(self):
+        """The ledger rows of this drive in every language."""
+        return Payment.objects.filter(donation__campaign__translation_key=self.translation_key)
+
     @cached_property
     def totals(self) -> dict[str, int]:
         """Raised (the ledger's sum) and supporters (donations that paid and were not refunded)."""
-        raised = Payment.objects.filter(donation__campaign=self).aggregate(total=Sum("amount"))["total"] or 0
-        supporters = self.donations.filter(status__in=Donation.SUPPORTING).count()
+        raised = self.drive_ledger().aggregate(total=Sum("amount"))["total"] or 0
+        supporters = self.drive_donations().filter(status__in=Donation.SUPPORTING).count()
         return {"raised": raised, "supporters": supporters}
 
     @property
@@ -167,7 +176,7 @@ class CampaignPage(OutletPageMixin, RoutablePageMixin, Page):
 
     def supporters_wall(self):
         """Public supporters who left a name, newest first."""
-        return (Donation.objects.filter(campaign_id=self.pk, status__in=Donation.SUPPORTING, is_public=True)
+        return (self.drive_donations().filter(status__in=Donation.SUPPORTING, is_public=True)
                 .exclude(display_name="").only("display_name", "message", "paid_at")
                 .order_by("-paid_at", "-pk")[:SUPPORTERS_SHOWN])
 

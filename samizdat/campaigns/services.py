@@ -234,7 +234,7 @@ def money_over_time(campaign: CampaignPage) -> list[tuple[object, int]]:
     """(day, total raised by the end of that day) for each day money moved, for the chart."""
     from django.db.models.functions import TruncDate
 
-    rows = (Payment.objects.filter(donation__campaign=campaign).annotate(day=TruncDate("received_at"))
+    rows = (campaign.drive_ledger().annotate(day=TruncDate("received_at"))
             .values("day").annotate(total=Sum("amount")).order_by("day"))
     running, points = 0, []
     for row in rows:
@@ -244,16 +244,20 @@ def money_over_time(campaign: CampaignPage) -> list[tuple[object, int]]:
 
 
 def dashboard_totals(campaign: CampaignPage) -> dict[str, int]:
-    """The figures an editor watches, in one query over the donations and one over the ledger."""
-    counts = campaign.donations.aggregate(
+    """The figures an editor watches, in one query over the donations and one over the ledger.
+
+    Money and supporters are the whole drive's (every language, as readers see them); pledges to
+    check and perks to send are this page's, like the lists beside them."""
+    here = Q(campaign=campaign)
+    counts = campaign.drive_donations().aggregate(
         supporters=Count("pk", filter=Q(status__in=Donation.SUPPORTING)),
         monthly=Count("pk", filter=Q(status=Status.PAID, frequency=Donation.Frequency.MONTHLY)),
-        pending=Count("pk", filter=Q(status=Status.PENDING)),
-        pending_amount=Sum("amount", filter=Q(status=Status.PENDING, method=Donation.Method.OFFLINE)),
-        to_ship=Count("pk", filter=Q(status__in=Donation.SUPPORTING, perk__ships=True,
-                                     shipped_at__isnull=True)),
+        pending=Count("pk", filter=here & Q(status=Status.PENDING)),
+        pending_amount=Sum("amount", filter=here & Q(status=Status.PENDING, method=Donation.Method.OFFLINE)),
+        to_ship=Count("pk", filter=here & Q(status__in=Donation.SUPPORTING, perk__ships=True,
+                                            shipped_at__isnull=True)),
     )
-    ledger = Payment.objects.filter(donation__campaign=campaign).aggregate(
+    ledger = campaign.drive_ledger().aggregate(
         raised=Sum("amount"), refunded=Sum("amount", filter=Q(kind=Payment.Kind.REFUND)))
     return {**{key: value or 0 for key, value in counts.items()},
             "raised": ledger["raised"] or 0, "refunded": -(ledger["refunded"] or 0)}

@@ -102,3 +102,21 @@ def test_progress_json_and_query_counts(client, campaign, django_assert_max_num_
         services.mark_received(donation.pk)
     with django_assert_max_num_queries(few):
         client.get(URL)
+
+
+def test_a_translated_campaign_is_the_same_drive(client, outlet, campaign):
+    """Readers of either language see one total and one wall; perks and stock stay per page."""
+    spanish = campaign.copy_for_translation(outlet.es)
+    spanish.save_revision().publish()
+    english_gift = services.pledge_offline(campaign, {**giving(), "amount": 3000, "display_name": "Rosa"},
+                                           page_url=URL)
+    spanish_gift = services.pledge_offline(spanish, {**giving(), "amount": 2000, "display_name": "Ana"},
+                                           page_url="/es/video-desk/")
+    services.mark_received(english_gift.pk)
+    services.mark_received(spanish_gift.pk)
+    for url in (URL, "/es/video-desk/"):
+        page = html.fromstring(client.get(url).content)
+        assert page.cssselect(".campaign-progress progress")[0].get("value") == "5000"
+        assert len(page.cssselect(".supporter-wall li")) == 2
+    assert services.dashboard_totals(campaign)["raised"] == 5000
+    assert [day_total for _day, day_total in services.money_over_time(spanish)] == [5000]
