@@ -195,7 +195,7 @@ def last_sent(object_uri: str) -> OutgoingActivity | None:
 
 
 def article_actors(page) -> list[Actor]:
-    """The outlet actor of the page's language, then its federated authors' actors."""
+    """The outlet actor of the page's language, then its federated authors' actors (made if need be)."""
     found = [actors.outlet_actor(page.locale)]
     for credit in page.authors.select_related("person").all():
         person = getattr(credit, "person", None)
@@ -203,6 +203,13 @@ def article_actors(page) -> list[Actor]:
         if author is not None and author not in found:
             found.append(author)
     return found
+
+
+def ever_fetched(page) -> bool:
+    """Whether the outlet actor of the page's language exists: made the first time another server
+    looks it up, so before that no one can follow it (nor its authors through its articles), and
+    publishing costs nothing here (no key pair made)."""
+    return Actor.objects.filter(kind=Actor.Kind.OUTLET, locale_id=page.locale_id).exists()
 
 
 def federable(page) -> bool:
@@ -240,7 +247,7 @@ def update_article(page) -> OutgoingActivity:
 
 def federate_article(page) -> OutgoingActivity | None:
     """Create the first time the article goes out (or after a Delete), Update afterwards."""
-    if not federable(page):
+    if not federable(page) or not ever_fetched(page):
         return None
     sent = last_sent(article_uri(page.pk))
     if sent is not None and sent.type in ("Create", "Update"):

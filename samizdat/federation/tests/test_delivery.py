@@ -373,3 +373,11 @@ def test_accept_goes_to_the_followers_own_inbox(outlet, outlet_actor, stand_in,
     assert accept.path == "/users/ana/inbox"
     assert accept.json["type"] == "Accept" and accept.json["object"] == follow
     assert verify(accept, stand_in) == actors.key_id(outlet_actor)
+
+
+def test_nothing_is_recorded_before_the_outlet_was_ever_looked_up(outlet, stand_in,
+                                                                  django_capture_on_commit_callbacks):
+    from samizdat.federation.models import Actor
+
+    publish(outlet, django_capture_on_commit_callbacks)
+    assert not Actor.objects.exists() and not OutgoingActivity.objects.exists()
