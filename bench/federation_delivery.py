@@ -85,9 +85,11 @@ def serve_inboxes(port: int, stats: Path, key_file: Path) -> None:
         def log_message(self, *args) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-    server.daemon_threads = True
-    server.request_queue_size = 128
+    class Server(ThreadingHTTPServer):
+        daemon_threads = True
+        request_queue_size = 256  # listen() backlog: the default 5 drops connections (1 s SYN retries)
+
+    server = Server(("127.0.0.1", port), Handler)
 
     def stop(*_args) -> None:
         threading.Thread(target=server.shutdown).start()

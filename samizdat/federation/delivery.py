@@ -390,14 +390,15 @@ def deliver_now(delivery_ids: list[int]) -> dict[str, int]:
     else:
         outcomes = [post(request, timeout) for request in requests]
     retries: dict[datetime.datetime, list[int]] = {}
-    for request, outcome in zip(requests, outcomes, strict=True):
-        delivery = by_id[request.delivery_id]
-        kind = record_outcome(delivery, outcome)
-        totals[kind] += 1
-        if kind == "retrying":
-            retries.setdefault(delivery.next_attempt_at, []).append(delivery.pk)
-    for when, ids in sorted(retries.items()):
-        enqueue(ids, run_after=when)
+    with transaction.atomic():  # one commit for the batch: the requests are done, this takes milliseconds
+        for request, outcome in zip(requests, outcomes, strict=True):
+            delivery = by_id[request.delivery_id]
+            kind = record_outcome(delivery, outcome)
+            totals[kind] += 1
+            if kind == "retrying":
+                retries.setdefault(delivery.next_attempt_at, []).append(delivery.pk)
+        for when, ids in sorted(retries.items()):
+            transaction.on_commit(lambda ids=ids, when=when: enqueue(ids, run_after=when))
     return totals
 
 
