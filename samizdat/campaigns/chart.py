@@ -14,7 +14,8 @@ LEFT, RIGHT, TOP, BOTTOM = 80, 16, 16, 32
 
 
 def raised_chart(points: list[tuple[datetime.date, int]], goal: int, label) -> SafeString:
-    """A step line of the running total by day, with the goal as a dashed line.
+    """A step line of the running total by day, a dot (titled with date and total) on each day
+    money moved, and the goal as a dashed line.
 
     `label` turns minor units into text ("€1,200"). Empty campaigns get a short sentence instead.
     """
@@ -39,6 +40,11 @@ def raised_chart(points: list[tuple[datetime.date, int]], goal: int, label) -> S
         path.append(f"H{x(day):.1f}V{y(total):.1f}")
         previous = total
     path.append(f"H{x(last):.1f}V{y(previous):.1f}")
+    marks = [
+        f'<circle class="raised-day" cx="{x(day):.1f}" cy="{y(total):.1f}" r="3.5" fill="#1565c0">'
+        f'<title>{escape(date_format(day, "SHORT_DATE_FORMAT"))}: {escape(label(total))}</title></circle>'
+        for day, total in points
+    ]
     title = _("Money raised over time")
     parts = [
         f'<svg class="raised-chart" role="img" aria-labelledby="raised-chart-title" '
@@ -53,6 +59,7 @@ def raised_chart(points: list[tuple[datetime.date, int]], goal: int, label) -> S
         f'<text x="{LEFT - 6}" y="{TOP + plot_h + 4}" text-anchor="end" font-size="12">'
         f'{escape(label(0))}</text>',
         f'<path d="{"".join(path)}" fill="none" stroke="#1565c0" stroke-width="2.5"/>',
+        *marks,
         f'<text x="{LEFT}" y="{HEIGHT - 8}" font-size="12">'
         f'{escape(date_format(first, "SHORT_DATE_FORMAT"))}</text>',
         f'<text x="{WIDTH - RIGHT}" y="{HEIGHT - 8}" text-anchor="end" font-size="12">'
