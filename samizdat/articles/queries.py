@@ -64,7 +64,7 @@ def article_page_context(article: ArticlePage) -> dict:
     """Everything an article page shows beyond its own fields, in a fixed number of queries."""
     topics = list(article.topics.all())
     page_bylines = list(
-        article.authors.select_related("person", "person__photo").order_by("sort_order")
+        article.authors.select_related("person", "person__photo", "person__actor").order_by("sort_order")
     )
     related = related_articles(article)
     attach_renditions([

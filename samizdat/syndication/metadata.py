@@ -340,10 +340,28 @@ def named_tags(facts: PageFacts) -> list[tuple[str, str]]:
     tags = [("twitter:card", "summary_large_image" if large else "summary")]
     if _is_article(facts):
         for byline in facts.bylines:
-            handle = byline.person.fediverse_handle
+            handle = fediverse_creator(byline.person, facts.root_url)
             if handle:
-                tags.append(("fediverse:creator", "@" + handle.lstrip("@")))
+                tags.append(("fediverse:creator", handle))
     return tags
+
+
+def fediverse_creator(person, root_url: str) -> str:
+    """The author's own fediverse handle, else (federation turned on) their account on our server.
+
+    Reads the person's actor only if it came with the byline (select_related), never queries.
+    """
+    if person.fediverse_handle:
+        return "@" + person.fediverse_handle.lstrip("@")
+    if not getattr(person, "federated", False):
+        return ""
+    from samizdat.federation.actors import author_username
+
+    actor = None
+    if person._meta.get_field("actor").is_cached(person):
+        actor = getattr(person, "actor", None)
+    username = actor.username if actor is not None else author_username(person.slug)
+    return f"@{username}@{root_url.split('://', 1)[-1].rstrip('/')}"
 
 
 def organization(facts: PageFacts) -> dict:
