@@ -254,8 +254,8 @@ def dashboard_totals(campaign: CampaignPage) -> dict[str, int]:
         monthly=Count("pk", filter=Q(status=Status.PAID, frequency=Donation.Frequency.MONTHLY)),
         pending=Count("pk", filter=here & Q(status=Status.PENDING)),
         pending_amount=Sum("amount", filter=here & Q(status=Status.PENDING, method=Donation.Method.OFFLINE)),
-        to_ship=Count("pk", filter=here & Q(status__in=Donation.SUPPORTING, perk__ships=True,
-                                            shipped_at__isnull=True)),
+        to_ship=Count("pk", filter=here & Q(status__in=Donation.SUPPORTING, shipped_at__isnull=True)
+                      & (Q(perk__ships=True) | ~Q(ship_to=""))),
     )
     ledger = campaign.drive_ledger().aggregate(
         raised=Sum("amount"), refunded=Sum("amount", filter=Q(kind=Payment.Kind.REFUND)))
