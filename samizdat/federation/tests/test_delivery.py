@@ -16,6 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from django.utils.datastructures import CaseInsensitiveMapping
 
 from samizdat.federation import actors, delivery
 from samizdat.federation.models import (
@@ -122,19 +123,9 @@ def verify(received: Received, inbox: StandIn) -> str:
             raise SignatureError("unknown key")
         return keys[key_id]
 
-    headers = CaseInsensitive(received.headers)
+    headers = CaseInsensitiveMapping(received.headers)
     return verify_request("POST", inbox.url(received.path), headers, received.body, lookup).key_id
 
-
-class CaseInsensitive(dict):
-    def __init__(self, headers: dict[str, str]) -> None:
-        super().__init__({key.lower(): value for key, value in headers.items()})
-
-    def get(self, key, default=None):  # noqa: D102 - dict's
-        return super().get(key.lower(), default)
-
-    def __getitem__(self, key):
-        return super().__getitem__(key.lower())
 
 
 @pytest.fixture(autouse=True)

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import pytest
 from django.http import HttpResponse
 from django.test import Client
+from django.utils.datastructures import CaseInsensitiveMapping
 
 from samizdat.federation import actors, delivery, remote
 from samizdat.federation.models import (
@@ -118,7 +119,7 @@ def test_a_valid_follow_is_accepted_with_a_signed_accept_delivered(client, peer,
     # We fetched the actor with a GET signed by our instance actor.
     get = peer.received("GET")[0]
     instance = actors.instance_actor()
-    checked = verify_request("GET", peer.base + get.path, CaseInsensitive(get.headers), b"",
+    checked = verify_request("GET", peer.base + get.path, CaseInsensitiveMapping(get.headers), b"",
                              lambda key_id: instance.public_key)
     assert checked.key_id == actors.key_id(instance)
     # The Accept went to the follower's own inbox, signed by the outlet, carrying the Follow.
@@ -128,7 +129,8 @@ def test_a_valid_follow_is_accepted_with_a_signed_accept_delivered(client, peer,
     (posted,) = peer.received("POST")
     assert posted.path == "/users/ana/inbox"
     assert posted.json["type"] == "Accept" and posted.json["actor"] == actors.actor_uri(outlet_actor)
-    key_id = verify_request("POST", peer.base + posted.path, CaseInsensitive(posted.headers), posted.body,
+    headers = CaseInsensitiveMapping(posted.headers)
+    key_id = verify_request("POST", peer.base + posted.path, headers, posted.body,
                             lambda key_id: outlet_actor.public_key).key_id
     assert key_id == actors.key_id(outlet_actor)
 
@@ -349,14 +351,3 @@ def test_key_lookup_finds_cached_and_fetched_keys(peer, db):
         remote.key_lookup(peer.base + "/users/nobody#main-key")
 
 
-class CaseInsensitive(dict):
-    """Headers as a stand-in server recorded them, looked up regardless of case."""
-
-    def __init__(self, headers: dict[str, str]) -> None:
-        super().__init__({key.lower(): value for key, value in headers.items()})
-
-    def get(self, key, default=None):  # noqa: D102 - dict's
-        return super().get(key.lower(), default)
-
-    def __getitem__(self, key):
-        return super().__getitem__(key.lower())

@@ -11,6 +11,7 @@ import http_sf
 import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
+from django.utils.datastructures import CaseInsensitiveMapping
 
 from samizdat.federation.signatures import (
     SignatureError,
@@ -29,21 +30,6 @@ KEYS = new_key_pair()
 OTHER = new_key_pair()
 
 
-class Headers(dict):
-    """Request headers looked up regardless of case, like Django's request.headers."""
-
-    def __init__(self, headers: dict[str, str]) -> None:
-        super().__init__({key.lower(): value for key, value in headers.items()})
-
-    def get(self, key, default=None):  # noqa: D102 - dict's
-        return super().get(key.lower(), default)
-
-    def __getitem__(self, key):
-        return super().__getitem__(key.lower())
-
-    def __contains__(self, key) -> bool:
-        return super().__contains__(key.lower())
-
 
 def lookup(key_id: str) -> str:
     if key_id != KEY_ID:
@@ -53,7 +39,7 @@ def lookup(key_id: str) -> str:
 
 def verify(headers: dict[str, str], body: bytes = BODY, *, method: str = "POST", url: str = URL,
            now: float | None = None):
-    return verify_request(method, url, Headers(headers), body, lookup, now=now)
+    return verify_request(method, url, CaseInsensitiveMapping(headers), body, lookup, now=now)
 
 
 def test_cavage_round_trips_for_post_and_get():
