@@ -105,7 +105,7 @@ def pasture(tmp_path, monkeypatch) -> Iterator[Pasture]:
 
 
 @pytest.fixture
-def site(transactional_db, outlet, live_server) -> str:
+def site(outlet, live_server) -> str:
     """Our root URL, http://127.0.0.1:<live server's port>, made the default site's address."""
     from django.core.cache import cache
     from wagtail.models import Site
@@ -132,6 +132,7 @@ async def look_up_and_follow(pasture: Pasture, root: str) -> tuple[str, dict, di
         return actor_url, document, follow, response.status
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_pasture_follows_the_outlet_and_verifies_the_accept_and_the_create(site, outlet, pasture):
     actor_url, document, follow, status = asyncio.run(look_up_and_follow(pasture, site))
 
