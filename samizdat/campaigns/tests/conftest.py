@@ -7,10 +7,12 @@ import hashlib
 import hmac
 import json
 import time
+from collections.abc import Iterator
 
 import pytest
 
 from samizdat.campaigns.models import CampaignPage, Perk, PerkChoice
+from samizdat.campaigns.tests.stripe_standin import Server, StripeStandIn, use_standin
 from samizdat.core import spam
 
 WEBHOOK_SECRET = "whsec_test_samizdat"
@@ -88,3 +90,23 @@ def stripe_event(event_type: str, obj: dict, event_id: str = "evt_1") -> bytes:
 def webhook_secret(settings):
     settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
     return WEBHOOK_SECRET
+
+
+@pytest.fixture
+def standin(monkeypatch, settings) -> Iterator[Server]:
+    """The stand-in for Stripe's API, running, with our Stripe client pointed at it."""
+    server = Server()
+    with server:
+        use_standin(monkeypatch, settings, server.state.base)
+        yield server
+
+
+@pytest.fixture
+def stripe_api(standin: Server) -> StripeStandIn:
+    """What the running stand-in received, and how it answers."""
+    return standin.state
+
+
+def totals(campaign: CampaignPage) -> dict[str, int]:
+    """Raised and supporters, from the database (a fresh object: `totals` is cached on the page)."""
+    return CampaignPage.objects.get(pk=campaign.pk).totals

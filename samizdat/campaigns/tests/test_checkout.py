@@ -3,14 +3,12 @@ API: what we ask Stripe for, where the donor is sent, what happens when Stripe f
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from lxml import html
 
 from samizdat.campaigns import services, stripe_client
-from samizdat.campaigns.models import CampaignPage, Donation
-from samizdat.campaigns.tests.conftest import choice, giving, perk_fields
+from samizdat.campaigns.models import Donation
+from samizdat.campaigns.tests.conftest import choice, giving, perk_fields, totals
 from samizdat.campaigns.tests.stripe_standin import (
     CARD_DECLINED,
     SERVER_ERROR,
@@ -18,7 +16,6 @@ from samizdat.campaigns.tests.stripe_standin import (
     Recorded,
     Server,
     StripeStandIn,
-    use_standin,
 )
 
 pytestmark = pytest.mark.django_db
@@ -27,24 +24,6 @@ SESSIONS = "/v1/checkout/sessions"
 PROVIDER_ERROR = "We could not reach our payment provider. Nothing was charged"
 
 
-@pytest.fixture
-def standin(monkeypatch, settings) -> Iterator[Server]:
-    """The stand-in for Stripe's API, running, with our Stripe client pointed at it."""
-    server = Server()
-    with server:
-        use_standin(monkeypatch, settings, server.state.base)
-        yield server
-
-
-@pytest.fixture
-def stripe_api(standin: Server) -> StripeStandIn:
-    """What the running stand-in received, and how it answers."""
-    return standin.state
-
-
-def totals(campaign: CampaignPage) -> dict[str, int]:
-    """Raised and supporters, from the database."""
-    return CampaignPage.objects.get(pk=campaign.pk).totals  # a fresh object: totals is cached
 
 
 def only_session_request(stripe_api: StripeStandIn) -> Recorded:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 import re
 import time
-from collections.abc import Iterator
 
 import pytest
 from django.core import signing
@@ -21,13 +20,13 @@ from samizdat.campaigns.tests.conftest import (
     giving,
     stripe_event,
     stripe_signature,
+    totals,
 )
 from samizdat.campaigns.tests.stripe_standin import (
     NO_SUCH_SUBSCRIPTION,
     SERVER_ERROR,
     Server,
     StripeStandIn,
-    use_standin,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("webhook_secret")]
@@ -36,20 +35,6 @@ SUBSCRIPTION = "/v1/subscriptions/sub_1"
 PORTAL = "/v1/billing_portal/sessions"
 MANAGE_LINK = re.compile(r"http://localhost(/video-desk/manage/[^/\s]+/)")
 
-
-@pytest.fixture
-def standin(monkeypatch, settings) -> Iterator[Server]:
-    """The stand-in for Stripe's API, running, with our Stripe client pointed at it."""
-    server = Server()
-    with server:
-        use_standin(monkeypatch, settings, server.state.base)
-        yield server
-
-
-@pytest.fixture
-def stripe_api(standin: Server) -> StripeStandIn:
-    """What the running stand-in received, and how it answers."""
-    return standin.state
 
 
 def webhook(client, event_type: str, obj: dict, event_id: str) -> None:
@@ -99,10 +84,6 @@ def paid(client, campaign, stripe_api, smtp_server) -> tuple[Donation, str]:
     donation = monthly_paid(client, campaign, stripe_api)
     return donation, receipt_link(smtp_server)
 
-
-def totals(campaign: CampaignPage) -> dict[str, int]:
-    """Raised and supporters, from the database."""
-    return CampaignPage.objects.get(pk=campaign.pk).totals  # a fresh object: totals is cached
 
 
 def notice(response) -> str:

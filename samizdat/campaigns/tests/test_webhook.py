@@ -18,6 +18,7 @@ from samizdat.campaigns.tests.conftest import (
     giving,
     stripe_event,
     stripe_signature,
+    totals,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("webhook_secret")]
@@ -71,9 +72,6 @@ def charge(refunded: int, amount: int = 3000) -> dict:
     return {"id": "ch_1", "object": "charge", "payment_intent": "pi_1", "amount": amount, "currency": "eur",
             "amount_refunded": refunded, "refunded": refunded >= amount}
 
-
-def totals(campaign: CampaignPage) -> dict[str, int]:
-    return CampaignPage.objects.get(pk=campaign.pk).totals  # a fresh object: totals is cached
 
 
 def ledger(donation: Donation) -> list[int]:
