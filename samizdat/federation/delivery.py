@@ -37,7 +37,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from samizdat.federation import actors
+from samizdat.federation import actors, documents
 from samizdat.federation.models import (
     Actor,
     BlockedDomain,
@@ -217,31 +217,43 @@ def federable(page) -> bool:
     return bool(page.live) and not page.get_view_restrictions().exists()
 
 
-def publish_article(page) -> OutgoingActivity:
-    """Record a Create of the article from its language's outlet actor and deliver it to the
-    followers of that actor and of its federated authors."""
-    from samizdat.federation import documents
+def sender(obj: dict, audience: list[Actor]) -> Actor:
+    """Who sends the article's Create: the first actor it is attributed to (its first federated
+    author, else the outlet), so Mastodon files it under the account that wrote it."""
+    uri = documents.sender_uri(obj)
+    return next((actor for actor in audience if actors.actor_uri(actor) == uri), audience[0])
 
+
+def publish_article(page) -> OutgoingActivity:
+    """Record a Create of the article from its sender (see `sender`) to the followers of the
+    outlet actor of its language and of its federated authors; the others among those actors
+    Announce it to their own followers, because Mastodon drops a Create from an account no one
+    there follows."""
     audience = article_actors(page)
     obj = documents.article_object(page)
+    author = sender(obj, audience)
     with transaction.atomic():
-        activity = record(audience[0], documents.create_activity(audience[0], obj), obj.get("id") or "")
+        activity = record(author, documents.create_activity(author, obj), obj.get("id") or "")
         fan_out(activity, audience)
+        for other in audience:
+            if other != author:
+                fan_out(record(other, documents.announce_activity(other, obj), obj.get("id") or ""), [other])
     return activity
 
 
-def update_article(page) -> OutgoingActivity:
-    """Record an Update of the article (its object carrying `updated`) and deliver it like a Create."""
-    from samizdat.federation import documents
-
+def update_article(page, author: Actor | None = None) -> OutgoingActivity:
+    """Record an Update of the article (its object carrying `updated`) from the actor that sent
+    its Create (`author`; Mastodon takes edits only from the post's account) and deliver it like
+    a Create."""
     audience = article_actors(page)
     obj = documents.article_object(page)
+    author = author or sender(obj, audience)
     if "updated" not in obj:
         moment = page.last_published_at or timezone.now()
         obj["updated"] = moment.astimezone(datetime.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
     with transaction.atomic():
-        activity = record(audience[0], documents.update_activity(audience[0], obj), obj.get("id") or "")
-        fan_out(activity, audience)
+        activity = record(author, documents.update_activity(author, obj), obj.get("id") or "")
+        fan_out(activity, audience if author in audience else [author, *audience])
     return activity
 
 
@@ -251,24 +263,29 @@ def federate_article(page) -> OutgoingActivity | None:
         return None
     sent = last_sent(article_uri(page.pk))
     if sent is not None and sent.type in ("Create", "Update"):
-        return update_article(page)
+        return update_article(page, sent.actor)
     return publish_article(page)
 
 
 def retract_article(page_id: int, object_uri: str | None = None) -> OutgoingActivity | None:
     """Record a Delete (Tombstone) of an article we sent and has not been deleted since, from the
-    actor that sent it, to every inbox its Create or Updates went to and to today's followers of
-    that actor and of the authors it was attributed to. None if there is nothing to retract."""
-    from samizdat.federation import documents
-
+    actor that sent it, to every inbox its Create, Updates or Announces went to and to today's
+    followers of that actor, of the authors it was attributed to and of the actors that announced
+    it. None if there is nothing to retract."""
     object_uri = object_uri or article_uri(page_id)
     with transaction.atomic():
         sent = last_sent(object_uri)
         if sent is None or sent.type == "Delete":
             return None
         actor = sent.actor
-        audience = [actor] + [author for author in attributed_actors(sent.payload) if author != actor]
-        previous = (Delivery.objects.filter(activity__object_uri=object_uri, activity__type__in=ARTICLE_TYPES)
+        announcers = Actor.objects.filter(activities__object_uri=object_uri,
+                                          activities__type="Announce").distinct()
+        audience = [actor]
+        for other in [*attributed_actors(sent.payload), *announcers]:
+            if other not in audience:
+                audience.append(other)
+        previous = (Delivery.objects.filter(activity__object_uri=object_uri,
+                                            activity__type__in=[*ARTICLE_TYPES, "Announce"])
                     .values_list("inbox_id", flat=True).distinct())
         activity = record(actor, documents.delete_activity(actor, object_uri), object_uri)
         fan_out(activity, audience, extra_inboxes=list(previous))

@@ -501,6 +501,35 @@ def delete_activity(actor: Actor, object_id: str) -> dict:
     }
 
 
+def announce_activity(actor: Actor, obj: dict, activity_id: str | None = None,
+                      at: Origin | None = None) -> dict:
+    """An Announce (a boost) of `obj` by `actor`, who did not write it: how the outlet (or a
+    co-author) shows its followers an article an author sent, since Mastodon only takes a Create
+    from an account someone there follows."""
+    at = at or Origin.load()
+    object_id = obj.get("id") or ""
+    attributed = obj.get("attributedTo") or []
+    author = attributed if isinstance(attributed, str) else (attributed[0] if attributed else None)
+    return {
+        "@context": CONTEXT,
+        "id": activity_id or f"{object_id}#announce-{actor.username}-{uuid.uuid4().hex}",
+        "type": "Announce",
+        "actor": at.actor(actor.username),
+        "published": obj.get("published") or stamp(timezone.now()),
+        "to": [PUBLIC],
+        "cc": [item for item in [at.followers(actor.username), author] if item],
+        "object": object_id,
+    }
+
+
+def sender_uri(obj: dict) -> str:
+    """The actor an article's Create comes from: the first it is attributed to."""
+    attributed = obj.get("attributedTo") or ""
+    if isinstance(attributed, list):
+        attributed = attributed[0] if attributed else ""
+    return attributed.get("id", "") if isinstance(attributed, dict) else attributed
+
+
 def tombstone(object_id: str, deleted: datetime.datetime | None = None) -> dict:
     """What a deleted or unpublished article's address answers (with status 410)."""
     document = {"@context": CONTEXT, "id": object_id, "type": "Tombstone",

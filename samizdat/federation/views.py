@@ -217,7 +217,8 @@ def _articles_of(found: Actor):
 
 @require_safe
 def outbox(request: HttpRequest, username: str) -> HttpResponse:
-    """The actor's newest articles as Create activities, with the total count."""
+    """The actor's newest articles, with the total count: a Create for those the actor sends (the
+    first it is attributed to), an Announce for the others (the outlet's articles by its authors)."""
     found = _actor_or_none(username)
     if found is None:
         return _not_found("No such account here.")
@@ -225,7 +226,11 @@ def outbox(request: HttpRequest, username: str) -> HttpResponse:
     total = articles.count()
     newest = list(articles.order_by("-display_date", "-pk")[:documents.OUTBOX_ITEMS]) if total else []
     at = documents.Origin.load()
+    own = at.actor(found.username)
     items = [documents.create_activity(found, obj, activity_id=f"{obj['id']}#create", at=at)
+             if documents.sender_uri(obj) == own else
+             documents.announce_activity(found, obj, at=at,
+                                         activity_id=f"{obj['id']}#announce-{found.username}")
              for obj in documents.article_objects(newest)]
     for item in items:
         item.pop("@context", None)

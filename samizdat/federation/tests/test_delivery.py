@@ -128,39 +128,6 @@ def verify(received: Received, inbox: StandIn) -> str:
 
 
 
-@pytest.fixture(autouse=True)
-def documents_module(monkeypatch) -> None:
-    """The real `documents` when it exists; until then, the few documents delivery needs."""
-    import importlib
-    import sys
-    import types
-
-    try:
-        importlib.import_module("samizdat.federation.documents")
-        return
-    except ImportError:
-        pass
-    module = types.ModuleType("samizdat.federation.documents")
-
-    def article_object(page) -> dict:
-        return {"id": delivery.article_uri(page.pk), "type": "Article", "name": page.title,
-                "url": page.get_full_url(), "attributedTo": [actors.actor_uri(actor)
-                                                             for actor in delivery.article_actors(page)[1:]]}
-
-    def wrap(kind: str, actor, obj) -> dict:
-        return {"@context": actors.AS_CONTEXT, "id": f"{actors.actor_uri(actor)}#{kind}/{time.time_ns()}",
-                "type": kind, "actor": actors.actor_uri(actor), "object": obj}
-
-    module.article_object = article_object
-    module.create_activity = lambda actor, obj: wrap("Create", actor, obj)
-    module.update_activity = lambda actor, obj: wrap("Update", actor, obj)
-    module.delete_activity = lambda actor, uri: wrap("Delete", actor, {"id": uri, "type": "Tombstone"})
-    monkeypatch.setitem(sys.modules, "samizdat.federation.documents", module)
-    import samizdat.federation
-
-    monkeypatch.setattr(samizdat.federation, "documents", module, raising=False)
-
-
 @pytest.fixture
 def outlet_actor(outlet):
     return actors.outlet_actor(outlet.en)
@@ -237,16 +204,41 @@ def test_deleting_a_live_article_sends_delete(outlet, outlet_actor, stand_in,
     assert OutgoingActivity.objects.filter(type="Delete", object_uri=uri).count() == 1
 
 
-def test_followers_of_federated_authors_get_it_too(outlet, outlet_actor, stand_in,
-                                                   django_capture_on_commit_callbacks):
+def test_an_author_sends_the_create_and_the_outlet_announces_it(outlet, outlet_actor, stand_in,
+                                                                 django_capture_on_commit_callbacks):
     outlet.author.federated = True
     outlet.author.save()
     author = actors.author_actor(outlet.author)
     follower(author, stand_in, "fan", domain="fans.test")
     RemoteActor.objects.filter(username="fan").update(shared_inbox=stand_in.url("/fans-inbox"))
     follower(outlet_actor, stand_in, "ana")
-    publish(outlet, django_capture_on_commit_callbacks)
-    assert sorted(item.path for item in stand_in.received) == ["/fans-inbox", "/inbox"]
+    article = publish(outlet, django_capture_on_commit_callbacks)
+    uri = delivery.article_uri(article.pk)
+    got = {(item.path, item.json["type"], item.json["actor"]) for item in stand_in.received}
+    assert got == {("/fans-inbox", "Create", actors.actor_uri(author)),
+                   ("/inbox", "Create", actors.actor_uri(author)),
+                   ("/inbox", "Announce", actors.actor_uri(outlet_actor))}
+    announce = next(item for item in stand_in.received if item.json["type"] == "Announce")
+    assert announce.json["object"] == uri
+    assert verify(announce, stand_in) == actors.key_id(outlet_actor)
+    create = next(item for item in stand_in.received if item.json["type"] == "Create")
+    assert create.json["object"]["attributedTo"] == actors.actor_uri(author)
+    assert verify(create, stand_in) == actors.key_id(author)
+
+    stand_in.received.clear()
+    article.title = "Dockers strike: day two"
+    with django_capture_on_commit_callbacks(execute=True):
+        article.save_revision().publish()
+    assert {(item.path, item.json["type"], item.json["actor"]) for item in stand_in.received} == {
+        ("/fans-inbox", "Update", actors.actor_uri(author)), ("/inbox", "Update", actors.actor_uri(author))}
+
+    stand_in.received.clear()
+    Follower.objects.filter(actor=outlet_actor).update(removed_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        article.unpublish()
+    # The Delete comes from the author, and still reaches the server that had only the Announce.
+    assert {(item.path, item.json["type"], item.json["actor"]) for item in stand_in.received} == {
+        ("/fans-inbox", "Delete", actors.actor_uri(author)), ("/inbox", "Delete", actors.actor_uri(author))}
 
 
 def test_unfollowed_and_blocked_get_nothing(outlet, outlet_actor, stand_in,

@@ -211,6 +211,11 @@ def test_outbox_of_an_author_and_of_another_language(client, outlet):
     assert data["orderedItems"][0]["object"]["attributedTo"] == f"{ROOT}/ap/actors/rosa_marin"
     spanish, _response = ap_get(client, "/ap/actors/outlet_es/outbox")
     assert spanish["totalItems"] == 0 and spanish["orderedItems"] == []
+    # The outlet shows its author's article as a boost: the author sent it.
+    outlet_box, _response = ap_get(client, "/ap/actors/outlet/outbox")
+    shared = outlet_box["orderedItems"][0]
+    assert shared["type"] == "Announce" and shared["actor"] == ACTOR_URI
+    assert shared["object"] == data["orderedItems"][0]["object"]["id"]
 
 
 def test_followers_counts_current_followers_only(client, outlet):
