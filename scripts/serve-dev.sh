@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Serve the demo outlet for `make run`; every minute, scheduled pages go live, due event reminders and
-# newsletter digests go out (to the console), and newsletter sends a dead worker left are resumed.
+# newsletter digests go out (to the console), newsletter sends a dead worker left are resumed, and
+# fediverse deliveries due for a retry are queued again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -11,6 +12,7 @@ PORT=${PORT:-8000}
     "$PY" manage.py publish_scheduled >/dev/null 2>&1 || true
     "$PY" manage.py send_event_reminders >/dev/null 2>&1 || true
     "$PY" manage.py send_newsletters >/dev/null 2>&1 || true
+    "$PY" manage.py retry_federation_deliveries >/dev/null 2>&1 || true
   done ) &
 scheduler=$!
 trap 'kill $scheduler 2>/dev/null || true' EXIT
