@@ -292,6 +292,29 @@ def retract_article(page_id: int, object_uri: str | None = None) -> OutgoingActi
     return activity
 
 
+def retract_restricted(page_id: int) -> int:
+    """Retract the articles at and under this page that went out and may no longer (a password or
+    login guards them); how many Deletes were recorded."""
+    from wagtail.models import Page
+
+    from samizdat.articles.models import ArticlePage
+
+    top = Page.objects.filter(pk=page_id).first()
+    if top is None:
+        return 0
+    ids = list(ArticlePage.objects.descendant_of(top, inclusive=True).values_list("pk", flat=True))
+    sent_uris: set[str] = set()
+    for start in range(0, len(ids), 500):
+        uris = [article_uri(pk) for pk in ids[start:start + 500]]
+        sent_uris.update(OutgoingActivity.objects.filter(object_uri__in=uris, type__in=ARTICLE_TYPES)
+                         .values_list("object_uri", flat=True))
+    retracted = 0
+    for page in ArticlePage.objects.filter(pk__in=[pk for pk in ids if article_uri(pk) in sent_uris]):
+        if not federable(page) and retract_article(page.pk) is not None:
+            retracted += 1
+    return retracted
+
+
 def attributed_actors(payload: dict) -> list[Actor]:
     """Our author actors named in the `attributedTo` of an activity's object."""
     obj = payload.get("object")

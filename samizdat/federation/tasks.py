@@ -30,12 +30,22 @@ def federate_article_task(page_id: int) -> str:
 def retract_article_task(page_id: int, object_uri: str = "") -> str:
     """Send a Delete of an unpublished or deleted article if it went out; "Delete" or ""."""
     from samizdat.articles.models import ArticlePage
-    from samizdat.federation.delivery import retract_article
+    from samizdat.federation.delivery import federable, retract_article
 
-    if ArticlePage.objects.filter(pk=page_id, live=True).exists():
-        return ""  # published again before this ran
+    page = ArticlePage.objects.filter(pk=page_id).first()
+    if page is not None and federable(page):
+        return ""  # published again (or the restriction lifted) before this ran
     activity = retract_article(page_id, object_uri or None)
     return activity.type if activity else ""
+
+
+@task()
+def retract_restricted_articles_task(page_id: int) -> int:
+    """Delete from the fediverse the articles at and under a page that a password or login now
+    guards, if they went out; how many Deletes were sent."""
+    from samizdat.federation.delivery import retract_restricted
+
+    return retract_restricted(page_id)
 
 
 @task()

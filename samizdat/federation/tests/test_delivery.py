@@ -364,3 +364,26 @@ def test_nothing_is_recorded_before_the_outlet_was_ever_looked_up(outlet, stand_
 
     publish(outlet, django_capture_on_commit_callbacks)
     assert not Actor.objects.exists() and not OutgoingActivity.objects.exists()
+
+
+def test_a_password_put_on_a_sent_article_or_its_section_withdraws_it(outlet, outlet_actor, stand_in,
+                                                                      django_capture_on_commit_callbacks):
+    from wagtail.models import PageViewRestriction
+
+    follower(outlet_actor, stand_in, "ana")
+    guarded = publish(outlet, django_capture_on_commit_callbacks, title="Dockers strike")
+    in_section = publish(outlet, django_capture_on_commit_callbacks, title="Port talks")
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(page=guarded, restriction_type=PageViewRestriction.PASSWORD,
+                                           password="members")
+    deletes = [item.json for item in stand_in.received if item.json["type"] == "Delete"]
+    assert [item["object"]["id"] for item in deletes] == [delivery.article_uri(guarded.pk)]
+    with django_capture_on_commit_callbacks(execute=True):
+        guarded.save_revision().publish()  # still guarded: nothing goes out
+    assert [item.json["type"] for item in stand_in.received] == ["Create", "Create", "Delete"]
+
+    section = in_section.get_parent()
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(page=section, restriction_type=PageViewRestriction.LOGIN)
+    deletes = [item.json["object"]["id"] for item in stand_in.received if item.json["type"] == "Delete"]
+    assert deletes == [delivery.article_uri(guarded.pk), delivery.article_uri(in_section.pk)]
