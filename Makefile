@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/samizdat
 
-.PHONY: run test test-sqlite test-postgres lint bench bench-search bench-newsletter clean
+.PHONY: run test test-sqlite test-postgres lint bench bench-search bench-newsletter bench-federation bench-wordpress clean
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -46,6 +46,8 @@ bench: $(VENV)/.installed-test
 	bash bench/run.sh
 	$(MAKE) bench-search
 	$(MAKE) bench-newsletter
+	$(MAKE) bench-federation
+	$(MAKE) bench-wordpress
 
 # Needs PostgreSQL; fills the scratch database samizdat_bench (about 5 minutes for 100k articles).
 bench-search: $(VENV)/.installed-test
@@ -56,6 +58,15 @@ bench-search: $(VENV)/.installed-test
 # sink, in the scratch database samizdat_bench_newsletter (about 8 minutes on 2 cores).
 bench-newsletter: $(VENV)/.installed-test
 	SECRET_KEY=bench $(VENV)/bin/python bench/newsletter_send.py
+
+# Needs PostgreSQL; delivers a new article to 10,000 followers on 1,000 local shared inboxes through
+# 2 db_workers, in the scratch database samizdat_bench_federation (under a minute).
+bench-federation: $(VENV)/.installed-test
+	SECRET_KEY=bench $(VENV)/bin/python bench/federation_delivery.py
+
+# Imports a generated 10,000-post WordPress export into a fresh SQLite database (a few minutes).
+bench-wordpress: $(VENV)/.installed-test
+	SECRET_KEY=bench $(VENV)/bin/python bench/wordpress_import.py
 
 clean:
 	rm -rf var
