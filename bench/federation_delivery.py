@@ -37,6 +37,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # bench.common, run as a script (bench/ on sys.path) or imported
+from bench.common import (  # noqa: E402
+    bench_home,
+    database_name,
+    drop_database,
+    recreate_database,
+    scratch_database_url,
+    setup_django,
+)
+
 PYTHON = ROOT / ".venv" / "bin" / "python"
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/samizdat_bench_federation"
 TARGET_SECONDS = 60
@@ -100,37 +110,7 @@ def serve_inboxes(port: int, stats: Path, key_file: Path) -> None:
                                  "first": min(times, default=None), "last": max(times, default=None)}))
 
 
-# --- Database and Django -----------------------------------------------------------------------
-
-
-def database_url(url: str) -> str:
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("federation_delivery: this benchmark needs PostgreSQL")
-    if "bench" not in database_name(url):
-        sys.exit(f"federation_delivery: refusing to drop {database_name(url)!r}: "
-                 "its name must contain 'bench'")
-    return url
-
-
-def database_name(url: str) -> str:
-    return url.rsplit("/", 1)[-1].split("?")[0]
-
-
-def admin_sql(url: str, *statements: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{url.rsplit('/', 1)[0]}/postgres", autocommit=True) as conn:
-        for statement in statements:
-            conn.execute(statement)
-
-
-def setup_django(env: dict[str, str]) -> None:
-    os.environ.update(env)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samizdat.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+# --- The outlet and its followers --------------------------------------------------------------
 
 
 def build_outlet():
@@ -138,22 +118,12 @@ def build_outlet():
     import datetime
 
     from django.utils import timezone
-    from wagtail.models import Locale, Page, Site
 
     from samizdat.articles.models import ArticleAuthor, ArticlePage, SectionPage
     from samizdat.articles.services import month_folder
-    from samizdat.home.models import HomePage
     from samizdat.people.models import Person
 
-    en = Locale.objects.get_or_create(language_code="en")[0]
-    root = Page.get_first_root_node()
-    for page in Page.objects.filter(depth=2):
-        page.delete()
-    home = root.add_child(instance=HomePage(title="The Bench Courier", slug="home", locale=en))
-    home.save_revision().publish()
-    Site.objects.all().delete()
-    Site.objects.create(hostname="news.bench.example", port=443, root_page=home, is_default_site=True,
-                        site_name="The Bench Courier")
+    home = bench_home("The Bench Courier", hostname="news.bench.example", port=443, languages=("en",))
     section = home.add_child(instance=SectionPage(title="Labor", slug="labor"))
     section.save_revision().publish()
     author = Person.objects.create(name="Ana Marín", slug="ana-marin", bio="Labor reporter.")
@@ -317,7 +287,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.serve_inboxes:
         serve_inboxes(args.serve_inboxes, args.stats, args.keys)
         return
-    url = database_url(args.database_url)
+    url = scratch_database_url(args.database_url, "federation_delivery")
     workdir = Path(tempfile.mkdtemp(prefix="samizdat-federation-bench-"))
     env = {**os.environ, "DATABASE_URL": url, "DEBUG": "0", "TASKS_BACKEND": "database",
            "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-only-not-secret",
@@ -327,7 +297,7 @@ def main(argv: list[str] | None = None) -> None:
     ok = False
     try:
         began = time.monotonic()
-        admin_sql(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
+        recreate_database(url)
         migrate = subprocess.run([str(PYTHON), "manage.py", "migrate", "-v0"], cwd=ROOT, env=env,
                                  capture_output=True, text=True)
         if migrate.returncode:
@@ -341,7 +311,7 @@ def main(argv: list[str] | None = None) -> None:
             from django.db import connections
 
             connections.close_all()
-            admin_sql(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            drop_database(url)
         else:
             print(f"kept database {name} and {workdir}")
     sys.exit(0 if ok else 1)

@@ -61,6 +61,16 @@ from types import SimpleNamespace
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # bench.common, run as a script (bench/ on sys.path) or imported
+from bench.common import (  # noqa: E402
+    bench_home,
+    database_name,
+    drop_database,
+    recreate_database,
+    scratch_database_url,
+    setup_django,
+)
+
 PYTHON = ROOT / ".venv" / "bin" / "python"
 RESULTS = ROOT / "bench" / "results"
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/samizdat_bench_newsletter"
@@ -124,29 +134,7 @@ def serve_smtp(port: int, stats: Path) -> None:
     }))
 
 
-# --- Database and Django -----------------------------------------------------------------------
-
-
-def database_url(url: str) -> str:
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("newsletter_send: this benchmark needs PostgreSQL: --database-url postgres://…/samizdat_bench_…")
-    name = url.rsplit("/", 1)[-1].split("?")[0]
-    if "bench" not in name:
-        sys.exit(f"newsletter_send: refusing to drop database {name!r}: its name must contain 'bench'")
-    return url
-
-
-def admin_sql(url: str, *statements: str) -> None:
-    import psycopg
-
-    base = url.rsplit("/", 1)[0]
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        for statement in statements:
-            conn.execute(statement)
-
-
-def database_name(url: str) -> str:
-    return url.rsplit("/", 1)[-1].split("?")[0]
+# --- Redis and the database --------------------------------------------------------------------
 
 
 def prepare_redis(url: str) -> None:
@@ -163,32 +151,11 @@ def prepare_redis(url: str) -> None:
         client.delete(*keys)
 
 
-def setup_django(env: dict[str, str]) -> None:
-    os.environ.update(env)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samizdat.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-
-
 def build_outlet() -> None:
     """Locales, homes, the default Site and a live NewsletterPage, through Wagtail."""
-    from wagtail.models import Locale, Page, Site
-
-    from samizdat.home.models import HomePage
     from samizdat.newsletter.pages import NewsletterPage
 
-    en = Locale.objects.get_or_create(language_code="en")[0]
-    Locale.objects.get_or_create(language_code="es")
-    root = Page.get_first_root_node()
-    for page in Page.objects.filter(depth=2):
-        page.delete()
-    home = root.add_child(instance=HomePage(title="The Bench Courier", slug="home", locale=en))
-    home.save_revision().publish()
-    Site.objects.all().delete()
-    Site.objects.create(hostname="news.bench.example", port=443, root_page=home, is_default_site=True,
-                        site_name="The Bench Courier")
+    home = bench_home("The Bench Courier", hostname="news.bench.example", port=443)
     newsletter = home.add_child(instance=NewsletterPage(title="Newsletter", slug="newsletter",
                                                         intro="News from the picket lines, every morning."))
     newsletter.save_revision().publish()
@@ -766,7 +733,8 @@ def main(argv: list[str] | None = None) -> None:
         serve_smtp(args.serve_smtp, args.stats)
         return
     others = args.subscribers // 10 if args.others is None else args.others
-    url = database_url(args.database_url)
+    url = scratch_database_url(args.database_url, "newsletter_send",
+                               ": --database-url postgres://…/samizdat_bench_…")
     workdir = Path(tempfile.mkdtemp(prefix="samizdat-newsletter-bench-"))
     env = {**os.environ, "DATABASE_URL": url, "DEBUG": "0", "TASKS_BACKEND": args.backend,
            "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-only-not-secret",
@@ -783,7 +751,7 @@ def main(argv: list[str] | None = None) -> None:
     load = os.getloadavg()[0]
     try:
         started = time.monotonic()
-        admin_sql(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
+        recreate_database(url)
         migrate = subprocess.run([str(PYTHON), "manage.py", "migrate", "-v0"], cwd=ROOT, env=env,
                                  capture_output=True, text=True)
         if migrate.returncode:
@@ -824,7 +792,7 @@ def main(argv: list[str] | None = None) -> None:
         if args.keep:
             print(f"kept the database {name} and {workdir}")
         else:
-            admin_sql(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            drop_database(url)
             for path in sorted(workdir.rglob("*"), reverse=True):
                 path.rmdir() if path.is_dir() else path.unlink()
             workdir.rmdir()

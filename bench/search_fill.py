@@ -27,6 +27,10 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # bench.common, run as a script (bench/ on sys.path) or imported
+from bench import common  # noqa: E402
+from bench.common import bench_home, recreate_database, scratch_database_url  # noqa: E402
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/samizdat_bench"
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 STEPLEN = 4
@@ -120,34 +124,16 @@ KINDS = [("article", 80), ("report", 6), ("interview", 5), ("statement", 4), ("v
 
 
 def database_url() -> str:
-    url = os.environ.get("DATABASE_URL") or DEFAULT_URL
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("search_fill: this benchmark needs PostgreSQL; set DATABASE_URL=postgres://…/samizdat_bench")
-    name = url.rsplit("/", 1)[-1].split("?")[0]
-    if "bench" not in name:
-        sys.exit(f"search_fill: refusing to drop database {name!r}: its name must contain 'bench'")
-    return url
-
-
-def recreate_database(url: str) -> None:
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    name = name.split("?")[0]
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+    """DATABASE_URL (or the default), if it names a scratch PostgreSQL database."""
+    return scratch_database_url(os.environ.get("DATABASE_URL") or DEFAULT_URL, "search_fill",
+                                "; set DATABASE_URL=postgres://…/samizdat_bench")
 
 
 def setup_django(url: str) -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ["DATABASE_URL"] = url
+    """Django on the database `url` (search_latency.py uses this too)."""
     os.environ.setdefault("SECRET_KEY", "bench-only")
     os.environ.setdefault("DATABASE_CONN_MAX_AGE", "0")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samizdat.settings")
-    import django
-
-    django.setup()
+    common.setup_django({"DATABASE_URL": url})
 
 
 class Writer:
@@ -220,21 +206,14 @@ def encode(number: int) -> str:
 
 def build_skeleton():
     """Homes, Site, sections, topics and people through Wagtail (a few dozen pages)."""
-    from wagtail.models import Locale, Page, Site
+    from wagtail.models import Locale
 
     from samizdat.articles.models import SectionPage, Topic
-    from samizdat.home.models import HomePage
     from samizdat.people.models import Person
 
-    en = Locale.objects.get_or_create(language_code="en")[0]
-    es = Locale.objects.get_or_create(language_code="es")[0]
-    root = Page.get_first_root_node()
-    for page in Page.objects.filter(depth=2):
-        page.delete()
-    home = root.add_child(instance=HomePage(title="The Bench Ledger", slug="home", locale=en))
-    Site.objects.all().delete()
-    Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True,
-                        site_name="The Bench Ledger")
+    home = bench_home("The Bench Ledger")
+    en = Locale.objects.get(language_code="en")
+    es = Locale.objects.get(language_code="es")
     home_es = home.copy_for_translation(es)
     home_es.title = "El Libro de Pruebas"
     home_es.save_revision().publish()

@@ -28,24 +28,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))  # bench.common, run as a script (bench/ on sys.path) or imported
+from bench.common import admin_sql  # noqa: E402
+
 PYTHON = REPO / ".venv" / "bin" / "python"
 RESULTS = REPO / "bench" / "results"
 PG_DB = "samizdat_bench_wp"
 PG_TEMPLATE = "samizdat_bench_wp_template"
 
+# Run by `manage.py shell -c`, whose sys.path starts with the repository root (manage.py's folder).
 SETUP = """
-from wagtail.models import Locale, Page, Site
-from samizdat.home.models import HomePage
-en = Locale.objects.get_or_create(language_code="en")[0]
-Locale.objects.get_or_create(language_code="es")
-root = Page.get_first_root_node()
-for page in Page.objects.filter(depth=2):
-    page.delete()
-home = root.add_child(instance=HomePage(title="The Bench Gazette", slug="home", locale=en))
-home.save_revision().publish()
-Site.objects.all().delete()
-Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True,
-                    site_name="The Bench Gazette")
+from bench.common import bench_home
+bench_home("The Bench Gazette")
 """
 
 
@@ -87,11 +81,7 @@ class Database:
         return f"sqlite:///{self.workdir / (name + '.sqlite3')}"
 
     def _admin(self, *statements: str) -> None:
-        import psycopg
-
-        with psycopg.connect(f"{self.postgres}/postgres", autocommit=True) as connection:
-            for statement in statements:
-                connection.execute(statement)
+        admin_sql(self.url(PG_DB), *statements)
 
     def build_template(self, env: dict[str, str]) -> None:
         if self.postgres:
