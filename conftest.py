@@ -191,6 +191,7 @@ def plain_http_settings(settings, tmp_path_factory):
         settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": str(cache_dir)}}
     cache.clear()  # menus, rendition and site caches must not leak between tests
     settings.SECURE_SSL_REDIRECT = False
+    settings.FEDERATION_ALLOW_PRIVATE_ADDRESSES = True  # the federation peers run on 127.0.0.1
     settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
     settings.STORAGES = {
         **settings.STORAGES,

@@ -286,6 +286,8 @@ if FEDERATION_OBJECT_TYPE not in ("Article", "Note"):
 FEDERATION_MAX_INBOX_BYTES = env_number("FEDERATION_MAX_INBOX_BYTES", 512 * 1024)
 FEDERATION_FETCH_TIMEOUT = env_number("FEDERATION_FETCH_TIMEOUT", 10)  # seconds per remote request
 FEDERATION_RETRY_HOURS = env_number("FEDERATION_RETRY_HOURS", 48)  # give a delivery up after this
+# Let fediverse requests reach private and local addresses (127.0.0.1, 10.x, ::1…): for tests only.
+FEDERATION_ALLOW_PRIVATE_ADDRESSES = env_bool("FEDERATION_ALLOW_PRIVATE_ADDRESSES", False)
 
 # Security (production): HTTPS by default, off with the variables for a plain-HTTP box.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

@@ -24,7 +24,6 @@ import datetime
 import http.client
 import json
 import logging
-import ssl
 import uuid
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -37,7 +36,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from samizdat.federation import actors, documents
+from samizdat.federation import actors, addresses, documents
 from samizdat.federation.models import (
     Actor,
     BlockedDomain,
@@ -363,16 +362,13 @@ class Outcome:
 
 
 def post(request: Request, timeout: float) -> Outcome:
-    """POST one signed activity; never raises. Redirects are not followed (a 3xx is a failure)."""
+    """POST one signed activity; never raises. Redirects are not followed (a 3xx is a failure).
+    An inbox at a private or local address is refused for good, without a request."""
     parts = urlsplit(request.url)
+    if parts.scheme not in ("http", "https"):
+        return Outcome(400, f"Not an http(s) inbox: {request.url[:100]}")
     try:
-        if parts.scheme == "https":
-            conn: http.client.HTTPConnection = http.client.HTTPSConnection(
-                parts.hostname, parts.port, timeout=timeout, context=ssl.create_default_context())
-        elif parts.scheme == "http":
-            conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
-        else:
-            return Outcome(400, f"Not an http(s) inbox: {request.url[:100]}")
+        conn = addresses.connection(request.url, timeout)
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         try:
             conn.request("POST", path, body=request.body, headers=request.headers)
@@ -382,6 +378,10 @@ def post(request: Request, timeout: float) -> Outcome:
                            f"HTTP {response.status} {response.reason}"[:300])
         finally:
             conn.close()
+    except addresses.AddressRefused as error:
+        return Outcome(400, f"Refused: {error}"[:300])
+    except http.client.InvalidURL as error:
+        return Outcome(400, f"Not a usable inbox address: {error}"[:300])
     except TimeoutError:
         return Outcome(None, f"No answer within {timeout:g} s")
     except (OSError, http.client.HTTPException) as error:

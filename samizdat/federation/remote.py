@@ -2,8 +2,9 @@
 
 Every GET is signed by our instance actor (servers in Mastodon's secure mode refuse unsigned
 fetches), answers are capped in size and time, redirects are followed a few times, and only
-http(s) addresses on servers that are not blocked are fetched. A fetched actor is cached as a
-`RemoteActor` and refreshed after a day; its id must be on the host it was fetched from.
+http(s) addresses on servers that are not blocked are fetched, every hop at a public IP address
+(`addresses`). A fetched actor is cached as a `RemoteActor` and refreshed after a day; its id must
+be on the host it was fetched from.
 
 `verify_signed` checks an incoming request's signature with the signer's key from that cache,
 fetching the key's owner when it is unknown and once more when a cached key does not verify
@@ -15,7 +16,6 @@ from __future__ import annotations
 import datetime
 import http.client
 import json
-import ssl
 import time
 from collections.abc import Mapping
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from samizdat.federation import actors
+from samizdat.federation import actors, addresses
 from samizdat.federation.delivery import USER_AGENT, blocked_domains, is_blocked
 from samizdat.federation.models import RemoteActor
 from samizdat.federation.signatures import SignatureError, sign_request, verify_request
@@ -56,18 +56,15 @@ def without_fragment(url: str) -> str:
 
 
 def _get(url: str, deadline: float) -> tuple[int, http.client.HTTPMessage, bytes]:
-    """One signed GET: status, headers and at most MAX_FETCH_BYTES + 1 bytes of body."""
+    """One signed GET: status, headers and at most MAX_FETCH_BYTES + 1 bytes of body; to public
+    addresses only (AddressRefused otherwise)."""
     parts = urlsplit(url)
     timeout = max(0.1, deadline - time.monotonic())
     signer = actors.instance_actor()
     headers = sign_request("GET", url, None, key_id=actors.key_id(signer), private_pem=signer.private_key)
     headers.update({"Accept": f"{actors.ACTIVITY_JSON}, {actors.LD_JSON}",
                     "User-Agent": USER_AGENT.format(actors.base_url())})
-    if parts.scheme == "https":
-        conn: http.client.HTTPConnection = http.client.HTTPSConnection(
-            parts.hostname, parts.port, timeout=timeout, context=ssl.create_default_context())
-    else:
-        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    conn = addresses.connection(url, timeout)  # AddressRefused before any connection
     try:
         conn.request("GET", (parts.path or "/") + (f"?{parts.query}" if parts.query else ""), headers=headers)
         response = conn.getresponse()
@@ -100,6 +97,8 @@ def fetch(url: str) -> tuple[str, dict]:
             raise FetchError(f"The server {parts.hostname} is blocked.")
         try:
             status, headers, body = _get(current, deadline)
+        except addresses.AddressRefused as error:
+            raise FetchError(f"Refused {current[:200]}: {error}.") from error
         except TimeoutError as error:
             raise FetchError(f"{current[:200]} did not answer within "
                              f"{settings.FEDERATION_FETCH_TIMEOUT} s.") from error
