@@ -1,7 +1,8 @@
 """Build the demo outlet in the database: locales, pages, snippets, people, images, users.
 
 `load_demo()` does everything in one transaction, so a failure leaves nothing behind
-(image files written before the failure are deleted too). It refuses to run twice.
+(image files written before the failure are deleted too), except the fediverse accounts and
+their history, made in a second one just after (see demo/federation.py). It refuses to run twice.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from samizdat.demo import articles as A
 from samizdat.demo import (
     campaigns,
     events,
+    federation,
     images,
     letters,
     newsletter,
@@ -142,6 +144,7 @@ class _DemoLoader:
         except BaseException:
             self._delete_files()
             raise
+        federation.load(self)  # once the articles' publishing tasks have run: see demo/federation.py
         summary = self._summary()
         summary.load_seconds = self.load_seconds
         summary.total_seconds = time.monotonic() - started

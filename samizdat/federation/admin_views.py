@@ -327,7 +327,7 @@ class BlockView(CreateView):
             return self.form_invalid(form)
 
     def get_success_message(self, instance: BlockedDomain) -> str:
-        return _("%(domain)s blocked: %(followers)d followers removed, %(replies)d replies hidden.") % {
+        return _("%(domain)s blocked. Followers removed: %(followers)d. Replies hidden: %(replies)d.") % {
             "domain": instance.domain, "followers": instance.followers_removed,
             "replies": instance.replies_hidden}
 

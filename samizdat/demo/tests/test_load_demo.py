@@ -28,7 +28,7 @@ from samizdat.articles.models import (
 from samizdat.campaigns.models import CampaignPage, Donation
 from samizdat.core.models import OutletImage, OutletSettings
 from samizdat.core.video import parse_video_url
-from samizdat.demo import content
+from samizdat.demo import content, federation
 from samizdat.demo.loader import DEFAULT_PASSWORD
 from samizdat.events.models import EventPage
 from samizdat.home.models import HomePage
@@ -361,3 +361,51 @@ def test_demo_campaign(client):
     assert "Mark received" in text and "<svg" in text and campaign.raised_display in text
     assert client.get("/admin/campaigns_admin/").status_code == 200
     assert client.get(f"/admin/campaigns_admin/{campaign.pk}/perks/").status_code == 200
+
+
+def test_demo_fediverse(client):
+    from samizdat.federation import delivery, services
+    from samizdat.federation.models import Actor, BlockedDomain, Delivery, Follower, RemoteActor, Reply
+
+    outlets = Actor.objects.filter(kind=Actor.Kind.OUTLET)
+    assert sorted(outlets.values_list("locale__language_code", flat=True)) == ["en", "es"]
+    authors = Actor.objects.filter(kind=Actor.Kind.AUTHOR)
+    assert authors.count() == 3 and all(actor.person.federated for actor in authors)
+    english = outlets.get(locale__language_code="en")
+    follows = Follower.objects.all()
+    assert follows.filter(removed_at__isnull=True).count() >= 30
+    assert follows.filter(removed_at__isnull=False).count() >= 5
+    assert all(Follower.objects.filter(actor=actor, removed_at__isnull=True).exists() for actor in authors)
+    days = services.followers_over_time(english)
+    assert len(days) >= 15 and days[-1][0] - days[0][0] >= timedelta(days=40)
+    assert max(total for _day, total in days) > days[0][1]
+    domains = set(RemoteActor.objects.values_list("domain", flat=True))
+    assert all(domain.endswith((".example", ".test")) for domain in domains)
+
+    statuses = list(Reply.objects.values_list("status", flat=True))
+    assert {"new", "read", "hidden"} == set(statuses) and len(statuses) >= 7
+    assert Reply.objects.filter(article__isnull=False, article__locale__language_code="es").exists()
+    blocked = BlockedDomain.objects.get()
+    assert blocked.reason
+    assert not Follower.objects.filter(remote__domain=blocked.domain, removed_at__isnull=True)
+    assert Reply.objects.get(remote__domain=blocked.domain).status == "hidden"
+
+    # Nothing can reach the made-up servers: no inbox on record, no delivery waiting, and an
+    # article published now is queued for no one.
+    assert not RemoteActor.objects.exclude(inbox="").exists()
+    assert not RemoteActor.objects.exclude(shared_inbox="").exists()
+    assert not Delivery.objects.filter(state=Delivery.State.PENDING).exists()
+    assert Delivery.objects.filter(state=Delivery.State.FAILED).exists()
+    article = ArticlePage.objects.live().filter(authors__person__federated=True).first()
+    assert delivery.federate_article(article) is not None
+    assert not Delivery.objects.filter(state=Delivery.State.PENDING).exists()
+
+    client.force_login(get_user_model().objects.get(username="admin"))
+    for url in ("/admin/fediverse/followers/", f"/admin/fediverse/followers/?actor={english.pk}",
+                "/admin/fediverse/replies/", "/admin/fediverse/replies/?status=all",
+                "/admin/fediverse/blocked/", "/admin/fediverse/deliveries/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+    assert "followers-chart" in client.get("/admin/fediverse/followers/").content.decode()
+    assert blocked.domain in client.get("/admin/fediverse/blocked/").content.decode()
+    assert federation.DEFUNCT in client.get("/admin/fediverse/deliveries/").content.decode()

@@ -281,7 +281,7 @@ def test_block_form_takes_a_domain_however_pasted(boss, outlet_actor, typed, dom
     assert list(BlockedDomain.objects.values_list("domain", "reason")) == [(domain, "Harassment")]
     if domain == "spam.example":
         assert messages_of(response)[0].startswith(
-            "spam.example blocked: 1 followers removed, 0 replies hidden.")
+            "spam.example blocked. Followers removed: 1. Replies hidden: 0.")
 
 
 @pytest.mark.parametrize(("typed", "error"), [
