@@ -30,6 +30,8 @@ SocketAddress = tuple[int, int, int, tuple]  # family, type, proto, sockaddr, as
 NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 LOCAL_NAT64 = ipaddress.IPv6Network("64:ff9b:1::/48")
 DEFAULT_PORTS = {"http": 80, "https": 443}
+# Special-use top-level names that never lead to a public server (RFC 2606, 6761, 6762, 9476).
+SPECIAL_USE_NAMES = {"example", "invalid", "test", "localhost", "local", "alt", "onion"}
 
 
 class AddressRefused(Exception):
@@ -53,13 +55,17 @@ def is_public(ip: IPAddress) -> bool:
 
 def resolve(host: str, port: int) -> list[SocketAddress]:
     """The addresses to connect to for host:port, looked up once; AddressRefused when any of them is
-    not public (unless FEDERATION_ALLOW_PRIVATE_ADDRESSES), OSError when the name does not resolve."""
+    not public or the name is special-use, like news.example or x.test (unless
+    FEDERATION_ALLOW_PRIVATE_ADDRESSES), OSError when the name does not resolve."""
+    allow_private = settings.FEDERATION_ALLOW_PRIVATE_ADDRESSES
+    if not allow_private and host.lower().rstrip(".").rsplit(".", 1)[-1] in SPECIAL_USE_NAMES:
+        raise AddressRefused(f"{host} is a special-use name, never a public server")
     found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     addresses = [(family, kind, proto, sockaddr) for family, kind, proto, _name, sockaddr in found
                  if family in (socket.AF_INET, socket.AF_INET6)]
     if not addresses:
         raise OSError(f"{host} has no IPv4 or IPv6 address")
-    if not settings.FEDERATION_ALLOW_PRIVATE_ADDRESSES:
+    if not allow_private:
         for *_kind, sockaddr in addresses:
             ip = ipaddress.ip_address(sockaddr[0])
             if not is_public(ip):

@@ -73,6 +73,19 @@ def test_a_public_literal_resolves_to_itself_without_dns(guarded, address):
     assert all(sockaddr[1] == 443 for *_kind, sockaddr in found)
 
 
+@pytest.mark.parametrize("host", ["social.example", "x.test", "INBOX.INVALID.", "printer.local", "localhost",
+                                  "app.localhost"])
+def test_special_use_names_are_refused_without_a_lookup(guarded, monkeypatch, host):
+    def no_lookup(*args, **kwargs):
+        raise AssertionError("looked up")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_lookup)
+    with pytest.raises(addresses.AddressRefused, match="special-use"):
+        addresses.resolve(host, 443)
+    outcome = delivery.post(delivery.Request(1, 1, f"https://{host}/inbox", b"{}", {}), timeout=2)
+    assert outcome.status == 400 and "special-use" in outcome.error
+
+
 @dataclass
 class Network:
     """What the process's sockets did: every connect (host, port), every name looked up; `names`
@@ -143,7 +156,7 @@ def test_with_the_setting_on_the_local_peer_answers(db, network, peer):
 @pytest.mark.parametrize("template", LOOPBACK_URLS)
 def test_fetching_a_loopback_address_is_refused_before_any_connection(db, guarded, network, peer, template):
     url = template.format(port=port_of(peer))
-    with pytest.raises(remote.FetchError, match="private or local address"):
+    with pytest.raises(remote.FetchError, match="private or local address|special-use name"):
         remote.fetch(url)
     assert peer.requests == []
     assert network.connects == []
@@ -155,7 +168,8 @@ def test_posting_to_a_loopback_inbox_is_refused_for_good(guarded, network, peer,
     outcome = delivery.post(delivery.Request(1, 1, url, b"{}", {"Content-Type": "application/activity+json"}),
                             timeout=2)
     assert outcome.status == 400
-    assert outcome.error.startswith("Refused: ") and "private or local address" in outcome.error
+    assert outcome.error.startswith("Refused: ")
+    assert "private or local address" in outcome.error or "special-use name" in outcome.error
     assert peer.requests == []
     assert network.connects == []
 
@@ -165,7 +179,7 @@ def test_posting_to_a_loopback_inbox_is_refused_for_good(guarded, network, peer,
                                  "https://192.168.0.1:8443/inbox"])
 def test_unroutable_private_addresses_are_refused_at_once(db, guarded, network, url):
     started = time.monotonic()
-    with pytest.raises(remote.FetchError, match="private or local address"):
+    with pytest.raises(remote.FetchError, match="private or local address|special-use name"):
         remote.fetch(url)
     outcome = delivery.post(delivery.Request(1, 1, url, b"{}", {}), timeout=2)
     assert (outcome.status, outcome.error[:9]) == (400, "Refused: ")
@@ -174,9 +188,9 @@ def test_unroutable_private_addresses_are_refused_at_once(db, guarded, network, 
 
 
 def test_a_name_that_resolves_to_a_private_address_among_public_ones_is_refused(db, guarded, network):
-    network.names["mixed.example"] = [[PUBLIC, "10.1.2.3"]]
-    with pytest.raises(remote.FetchError, match=r"mixed\.example resolves to 10\.1\.2\.3"):
-        remote.fetch("https://mixed.example/users/ana")
+    network.names["mixed.example.org"] = [[PUBLIC, "10.1.2.3"]]
+    with pytest.raises(remote.FetchError, match=r"mixed\.example\.org resolves to 10\.1\.2\.3"):
+        remote.fetch("https://mixed.example.org/users/ana")
     assert network.connects == []
 
 
@@ -227,7 +241,7 @@ def loopback_six() -> Iterator[LoopbackSix]:
 def test_ipv6_loopback_is_refused_and_answers_with_the_setting_on(db, settings, network, loopback_six):
     url = f"{loopback_six.base}/users/ana"
     settings.FEDERATION_ALLOW_PRIVATE_ADDRESSES = False
-    with pytest.raises(remote.FetchError, match="private or local address"):
+    with pytest.raises(remote.FetchError, match="private or local address|special-use name"):
         remote.fetch(url)
     assert delivery.post(delivery.Request(1, 1, url, b"{}", {}), timeout=2).status == 400
     assert loopback_six.requests == [] and network.connects == []
@@ -254,7 +268,7 @@ def test_a_name_that_does_not_resolve_is_retried(monkeypatch, guarded):
         raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
 
     monkeypatch.setattr(socket, "getaddrinfo", no_such_name)
-    outcome = delivery.post(delivery.Request(1, 1, "https://gone.example/inbox", b"{}", {}), timeout=2)
+    outcome = delivery.post(delivery.Request(1, 1, "https://gone.example.org/inbox", b"{}", {}), timeout=2)
     assert outcome.status is None and "gaierror" in outcome.error
 
 
@@ -278,14 +292,14 @@ def test_each_redirect_hop_is_checked(db, guarded, network, peer):
 def test_the_connection_goes_to_the_address_checked_not_to_a_new_lookup(db, guarded, network, peer):
     """DNS rebinding: the name answers a public address, then 127.0.0.1; we look it up once and
     connect to the public one. The Host header, signed, is still the name."""
-    network.names["rebind.example"] = [[PUBLIC], ["127.0.0.1"]]
+    network.names["rebind.example.org"] = [[PUBLIC], ["127.0.0.1"]]
     network.routes[(PUBLIC, 80)] = ("127.0.0.1", port_of(peer))
-    url = "http://rebind.example/users/ana"
+    url = "http://rebind.example.org/users/ana"
     assert remote.fetch(url)[1]["preferredUsername"] == "ana"
-    assert network.lookups.count("rebind.example") == 1
+    assert network.lookups.count("rebind.example.org") == 1
     assert network.connects == [(PUBLIC, 80)]
     (get,) = peer.received("GET")
-    assert get.headers["Host"] == "rebind.example"
+    assert get.headers["Host"] == "rebind.example.org"
     signer = actors.instance_actor()
     verify_request("GET", url, CaseInsensitiveMapping(get.headers), b"", lambda key_id: signer.public_key)
 
