@@ -14,6 +14,7 @@ a private test federation); connections are still made to the addresses resolved
 
 from __future__ import annotations
 
+import functools
 import http.client
 import ipaddress
 import socket
@@ -131,6 +132,13 @@ class PinnedHTTPSConnection(http.client.HTTPSConnection):
             raise
 
 
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """One verifying TLS context for every connection (loading the CA certificates costs milliseconds;
+    a context is safe to share between threads)."""
+    return ssl.create_default_context()
+
+
 def connection(url: str, timeout: float) -> http.client.HTTPConnection:
     """An unopened connection for an http(s) URL, to the addresses its host resolves to now.
 
@@ -147,5 +155,5 @@ def connection(url: str, timeout: float) -> http.client.HTTPConnection:
     addresses = resolve(parts.hostname, port)
     if parts.scheme == "https":
         return PinnedHTTPSConnection(parts.hostname, port, addresses, timeout=timeout,
-                                     context=ssl.create_default_context())
+                                     context=tls_context())
     return PinnedHTTPConnection(parts.hostname, port, addresses, timeout=timeout)

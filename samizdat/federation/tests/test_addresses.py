@@ -412,11 +412,13 @@ def tls_peer(directory: Path, name: str) -> Iterator[TLSPeer]:
 
 
 def test_https_goes_to_the_checked_address_and_verifies_the_certificate_for_the_name(
-        db, tmp_path, monkeypatch, network):
+        db, tmp_path, monkeypatch, network, request):
     """With the setting on (the peer is on 127.0.0.1): the name is resolved by us, yet TLS sends
     it as SNI and checks the certificate against it; a certificate for another name is refused."""
     network.names["peer.example"] = [["127.0.0.1"]]
     monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))
+    addresses.tls_context.cache_clear()  # the shared context is made again, trusting the test's CA
+    request.addfinalizer(addresses.tls_context.cache_clear)
     with tls_peer(tmp_path, "peer.example") as peer:
         url = f"https://peer.example:{peer.port}/users/ana"
         assert remote.fetch(url)[1]["id"] == url
