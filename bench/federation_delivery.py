@@ -50,14 +50,16 @@ from bench.common import (  # noqa: E402
 PYTHON = ROOT / ".venv" / "bin" / "python"
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/samizdat_bench_federation"
 TARGET_SECONDS = 60
+DEAD_SECONDS = 60  # how long a dead inbox keeps a request waiting (the sender gives up at its timeout)
 
 
 # --- The inbox servers (their own processes) ---------------------------------------------------
 
 
-def serve_inboxes(port: int, stats: Path, key_file: Path) -> None:
-    """Serve shared inboxes on 127.0.0.1:`port` until SIGTERM; verify and count each POST, then write
-    the counts to `stats` (JSON)."""
+def serve_inboxes(port: int, stats: Path, key_file: Path, delay: float = 0.0) -> None:
+    """Serve shared inboxes on 127.0.0.1:`port` until SIGTERM; verify and count each POST (answering
+    `delay` seconds after it arrived, as a busy remote server would), then write the counts to
+    `stats` (JSON)."""
     sys.path.insert(0, str(ROOT))
     from samizdat.federation.signatures import SignatureError, verify_request
 
@@ -88,6 +90,11 @@ def serve_inboxes(port: int, stats: Path, key_file: Path) -> None:
                 counts[f"{self.path} {kind}"] += 1
                 if problem:
                     bad.append(problem)
+            if self.path.startswith("/dead/"):
+                time.sleep(DEAD_SECONDS)  # never answers within the sender's timeout
+                return
+            if delay:
+                time.sleep(delay)
             self.send_response(202 if not problem else 401)
             self.send_header("Content-Length", "0")
             self.end_headers()
@@ -136,9 +143,11 @@ def build_outlet():
     return ArticlePage.objects.get(pk=article.pk)
 
 
-def fill_followers(followers: int, inbox_urls: list[str]) -> None:
+def fill_followers(followers: int, inbox_urls: list[str], failed_before: int = 0) -> None:
+    """`followers` RemoteActors following the outlet, spread evenly over the shared inboxes; the dead
+    ones are on record with `failed_before` failures in a row (0: dead for the first time)."""
     from samizdat.federation import actors
-    from samizdat.federation.models import Follower, RemoteActor
+    from samizdat.federation.models import Follower, Inbox, RemoteActor
 
     outlet = actors.outlet_actor()
     remotes = []
@@ -151,6 +160,9 @@ def fill_followers(followers: int, inbox_urls: list[str]) -> None:
     RemoteActor.objects.bulk_create(remotes, batch_size=2000)
     Follower.objects.bulk_create([Follower(actor=outlet, remote=remote, follow_id=f"{remote.uri}#follow")
                                   for remote in RemoteActor.objects.all()], batch_size=2000)
+    Inbox.objects.bulk_create([Inbox(url=url, domain="127.0.0.1",
+                                     failures=failed_before if "/dead/" in url else 0)
+                               for url in inbox_urls], batch_size=2000)
 
 
 # --- Processes ---------------------------------------------------------------------------------
@@ -202,13 +214,17 @@ def run(args: argparse.Namespace, env: dict[str, str], workdir: Path) -> bool:
     for index, port in enumerate(ports):
         stats = workdir / f"inbox-{port}.json"
         process, _log = start(f"inboxes-{index}", [str(PYTHON), __file__, "--serve-inboxes", str(port),
-                                                   "--stats", str(stats), "--keys", str(key_file)],
+                                                   "--stats", str(stats), "--keys", str(key_file),
+                                                   "--inbox-delay", str(args.inbox_delay)],
                               env, workdir)
         servers.append((process, stats))
-    inbox_urls = [f"http://127.0.0.1:{ports[number % len(ports)]}/inbox/{number}"
-                  for number in range(args.inboxes)]
+    every = args.inboxes // args.dead_inboxes if args.dead_inboxes else 0
+    dead = {number for number in range(args.inboxes) if every and number % every == every // 2
+            and number // every < args.dead_inboxes}
+    inbox_urls = [f"http://127.0.0.1:{ports[number % len(ports)]}/"
+                  f"{'dead' if number in dead else 'inbox'}/{number}" for number in range(args.inboxes)]
     filled = time.monotonic()
-    fill_followers(args.followers, inbox_urls)
+    fill_followers(args.followers, inbox_urls, args.dead_failed_before)
     print(f"{args.followers} followers over {args.inboxes} shared inboxes on {args.servers} local servers "
           f"written in {time.monotonic() - filled:.1f} s", flush=True)
     workers = [start(f"worker-{number}", [str(PYTHON), "manage.py", "db_worker", "--interval", "0.2",
@@ -225,7 +241,7 @@ def run(args: argparse.Namespace, env: dict[str, str], workdir: Path) -> bool:
     started = time.time()
     article.save_revision().publish()
     published = time.time()
-    recorded = done = None
+    recorded = done = tried = None
     last_line = started
     while time.time() - started < args.timeout:
         activity = OutgoingActivity.objects.filter(actor=outlet, type="Create").first()
@@ -234,9 +250,11 @@ def run(args: argparse.Namespace, env: dict[str, str], workdir: Path) -> bool:
                           .annotate(n=Count("pk")))
             total = sum(states.values())
             recorded = recorded or time.time()
-            if total and not states.get("pending"):
-                done = time.time()
-                break
+            if total and states.get("delivered", 0) >= args.inboxes - len(dead):
+                done = done or time.time()
+                if not Delivery.objects.filter(activity=activity, state="pending", attempts=0).exists():
+                    tried = time.time()  # the dead inboxes' deliveries wait for their retry
+                    break
             if time.time() - last_line > 5:
                 print(f"  {time.time() - started:5.1f} s: {states}", flush=True)
                 last_line = time.time()
@@ -254,14 +272,19 @@ def run(args: argparse.Namespace, env: dict[str, str], workdir: Path) -> bool:
         last += [data["last"]] if data["last"] else []
     creates = {key: value for key, value in counts.items() if key.endswith(" Create")}
     states = dict(Delivery.objects.values_list("state").annotate(n=Count("pk")))
-    duplicates = sum(1 for value in creates.values() if value > 1)
+    duplicates = sum(1 for key, value in creates.items() if value > 1 and not key.startswith("/dead/"))
     missing = args.inboxes - len(creates)
+    if dead:
+        print(f"{len(dead)} dead inboxes (never answering; {args.dead_failed_before} failures on record "
+              f"before): {states.get('pending', 0)} deliveries waiting for a retry, their first attempt "
+              f"over by {(tried or started) - started:.1f} s")
     print(f"publish() returned after {published - started:.2f} s; Create and its deliveries recorded by "
           f"{(recorded or started) - started:.1f} s (polled every 0.1 s)")
     if done is None:
         print(f"NOT DONE after {args.timeout} s: deliveries {states}")
     else:
-        print(f"every inbox delivered {done - started:.1f} s after the publish (target {TARGET_SECONDS} s); "
+        print(f"every live inbox delivered {done - started:.1f} s after the publish "
+              f"(target {TARGET_SECONDS} s); "
               f"inbox servers' first request at {min(first) - started:.1f} s, "
               f"last at {max(last) - started:.1f} s")
     print(f"deliveries {states}; requests {sum(counts.values())}, inboxes with a Create {len(creates)}, "
@@ -280,12 +303,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--database-url",
                         default=os.environ.get("FEDERATION_BENCH_DATABASE_URL", DEFAULT_URL))
     parser.add_argument("--keep", action="store_true", help="keep the database and the temp dir (logs)")
+    parser.add_argument("--inbox-delay", type=float, default=0.0,
+                        help="seconds each inbox takes to answer, like a real server far away (0)")
+    parser.add_argument("--dead-inboxes", type=int, default=0,
+                        help="inboxes that never answer (the sender waits FEDERATION_FETCH_TIMEOUT) (0)")
+    parser.add_argument("--dead-failed-before", type=int, default=0,
+                        help="failures in a row the dead inboxes have on record already (0)")
     parser.add_argument("--serve-inboxes", type=int, metavar="PORT", help=argparse.SUPPRESS)
     parser.add_argument("--stats", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--keys", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve_inboxes:
-        serve_inboxes(args.serve_inboxes, args.stats, args.keys)
+        serve_inboxes(args.serve_inboxes, args.stats, args.keys, args.inbox_delay)
         return
     url = scratch_database_url(args.database_url, "federation_delivery")
     workdir = Path(tempfile.mkdtemp(prefix="samizdat-federation-bench-"))
