@@ -44,7 +44,8 @@ class Peer:
 
     @property
     def base(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
+        host = self.server.server_address[0]
+        return f"http://{f'[{host}]' if ':' in host else host}:{self.server.server_address[1]}"
 
     def actor_uri(self, name: str) -> str:
         return f"{self.base}/users/{name}"
@@ -88,7 +89,8 @@ class Peer:
             self.server.server_close()
 
 
-def start_peer() -> Peer:
+def start_peer(host: str = "127.0.0.1") -> Peer:
+    """A peer listening on `host` (127.0.0.1, or ::1 for IPv6; OSError when it cannot) at a free port."""
     holder: dict[str, Peer] = {}
 
     class Handler(BaseHTTPRequestHandler):
@@ -116,8 +118,11 @@ def start_peer() -> Peer:
         def log_message(self, *args) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
+    class Server(ThreadingHTTPServer):
+        address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        daemon_threads = True
+
+    server = Server((host, 0), Handler)
     holder["peer"] = Peer(server)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return holder["peer"]

@@ -124,14 +124,6 @@ def network(monkeypatch) -> Network:
     return seen
 
 
-@pytest.fixture
-def peer() -> Iterator[Peer]:
-    server = start_peer()
-    server.add_user("ana")
-    yield server
-    server.stop()
-
-
 def port_of(peer: Peer) -> int:
     return peer.server.server_address[1]
 
@@ -194,48 +186,15 @@ def test_a_name_that_resolves_to_a_private_address_among_public_ones_is_refused(
     assert network.connects == []
 
 
-@dataclass
-class LoopbackSix:
-    """An HTTP server on [::1] recording the requests it gets."""
-
-    server: ThreadingHTTPServer
-    requests: list[str] = field(default_factory=list)
-
-    @property
-    def base(self) -> str:
-        return f"http://[::1]:{self.server.server_address[1]}"
-
-
 @pytest.fixture
-def loopback_six() -> Iterator[LoopbackSix]:
-    class Server(ThreadingHTTPServer):
-        address_family = socket.AF_INET6
-
-    class Handler(BaseHTTPRequestHandler):
-        def handle_any(self) -> None:
-            holder.requests.append(f"{self.command} {self.path}")
-            payload = json.dumps({"id": f"{holder.base}{self.path}"}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/activity+json")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-
-        do_GET = do_POST = handle_any  # noqa: N815 - http.server's hook names
-
-        def log_message(self, *args) -> None:
-            pass
-
+def loopback_six() -> Iterator[Peer]:
     try:
-        server = Server(("::1", 0), Handler)
+        server = start_peer("::1")
     except OSError as error:
         pytest.skip(f"IPv6 loopback is not available: {error}")
-    server.daemon_threads = True
-    holder = LoopbackSix(server)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield holder
-    server.shutdown()
-    server.server_close()
+    server.add_user("ana")
+    yield server
+    server.stop()
 
 
 def test_ipv6_loopback_is_refused_and_answers_with_the_setting_on(db, settings, network, loopback_six):
@@ -247,7 +206,7 @@ def test_ipv6_loopback_is_refused_and_answers_with_the_setting_on(db, settings, 
     assert loopback_six.requests == [] and network.connects == []
     settings.FEDERATION_ALLOW_PRIVATE_ADDRESSES = True
     assert remote.fetch(url)[1]["id"] == url
-    assert loopback_six.requests == ["GET /users/ana"]
+    assert [(request.method, request.path) for request in loopback_six.requests] == [("GET", "/users/ana")]
 
 
 def test_a_refused_inbox_fails_for_good_without_retries(outlet, guarded, network, peer):

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Iterator
 
 import pytest
 from django.http import HttpResponse
@@ -25,7 +24,7 @@ from samizdat.federation.models import (
     Reply,
 )
 from samizdat.federation.signatures import KeyPair, SignatureError, new_key_pair, sign_request, verify_request
-from samizdat.federation.tests.peer import Peer, refuse_outside_connections, start_peer
+from samizdat.federation.tests.peer import Peer, refuse_outside_connections
 
 bovine_crypto = pytest.importorskip("bovine.crypto")
 from bovine.crypto.helper import content_digest_sha256  # noqa: E402
@@ -40,14 +39,6 @@ STALE = 13 * 3600
 def local_only(monkeypatch, settings) -> None:
     refuse_outside_connections(monkeypatch)
     settings.FEDERATION_FETCH_TIMEOUT = 2
-
-
-@pytest.fixture
-def peer() -> Iterator[Peer]:
-    server = start_peer()
-    server.add_user("ana")
-    yield server
-    server.stop()
 
 
 @pytest.fixture
