@@ -102,6 +102,9 @@ class CampaignListView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Templa
     page_title = gettext_lazy("Campaigns")
     header_icon = "pick"
 
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [{"url": "", "label": self.page_title}]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         campaigns = list(CampaignPage.objects.order_by("-first_published_at", "-pk").select_related("locale"))

@@ -101,6 +101,9 @@ class FediverseView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateV
     any_permission_required = ["view", "change"]
     header_icon = ICON
 
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [{"url": "", "label": self.get_page_title()}]
+
 
 # --- Followers ----------------------------------------------------------------------------------
 

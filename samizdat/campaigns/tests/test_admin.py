@@ -555,3 +555,10 @@ def test_pages_do_not_grow_queries_with_gifts(boss, campaign, url):
     assert Donation.objects.filter(campaign=campaign).count() == 30
     assert queries(boss, url) == few
     assert few <= 25
+
+
+def test_campaigns_list_names_itself_in_the_breadcrumbs(boss):
+    from django.urls import reverse
+
+    page = html.fromstring(boss.get(reverse("campaigns_admin:index")).content)
+    assert "Campaigns" in page.cssselect(".w-breadcrumbs")[0].text_content()

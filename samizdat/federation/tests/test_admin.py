@@ -461,3 +461,10 @@ def test_pages_do_not_grow_queries_with_content(boss, outlet, outlet_actor, url)
     assert Follower.objects.count() == Reply.objects.count() == OutgoingActivity.objects.count() == 30
     assert queries(boss, url) == few
     assert few <= 25
+
+
+def test_each_page_names_itself_in_the_breadcrumbs(boss):
+    for url, title in ((FOLLOWERS, "Fediverse followers"), (REPLIES, "Fediverse replies"),
+                       (DELIVERIES, "Fediverse deliveries")):
+        crumbs = html.fromstring(boss.get(url).content).cssselect(".w-breadcrumbs")[0].text_content()
+        assert title in crumbs, url
