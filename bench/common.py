@@ -1,4 +1,5 @@
-"""What the benchmarks share: the scratch PostgreSQL database, Django's setup and the bench outlet.
+"""What the benchmarks share: the scratch PostgreSQL database, Django's setup, the bench outlet, and
+the processes they start (workers, local servers) with what each cost.
 
 The scripts run as `.venv/bin/python bench/<script>.py` put the repository root on sys.path and
 import this as `bench.common`; so does the code wordpress_import.py runs through
@@ -8,8 +9,13 @@ import this as `bench.common`; so does the code wordpress_import.py runs through
 from __future__ import annotations
 
 import os
+import signal
+import socket
+import subprocess
 import sys
+import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -97,3 +103,49 @@ def bench_home(title: str, hostname: str = "localhost", port: int = 80,
     Site.objects.all().delete()
     Site.objects.create(hostname=hostname, port=port, root_page=home, is_default_site=True, site_name=title)
     return home
+
+
+# --- Processes -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Child:
+    """A process started here, its log, and what os.wait4 said when it ended."""
+
+    name: str
+    process: subprocess.Popen
+    log: Path
+    peak_mb: float = 0.0
+    cpu_seconds: float = 0.0
+
+    def stop(self, timeout: float = 30) -> None:
+        """SIGTERM, then wait (SIGKILL after `timeout` s) and record its peak RSS and CPU time."""
+        if self.process.returncode is None:
+            self.process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while True:
+            pid, status, usage = os.wait4(self.process.pid, os.WNOHANG)
+            if pid:
+                self.process.returncode = os.waitstatus_to_exitcode(status)
+                self.peak_mb = usage.ru_maxrss / 1024
+                self.cpu_seconds = usage.ru_utime + usage.ru_stime
+                return
+            if time.monotonic() > deadline:
+                self.process.kill()
+                deadline += 10
+            time.sleep(0.05)
+
+
+def start(name: str, command: list[str], env: dict[str, str], workdir: Path) -> Child:
+    """Start `command` in the repository root, its output in `workdir`/`name`.log."""
+    log = workdir / f"{name}.log"
+    with open(log, "w") as out:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    return Child(name, process, log)
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

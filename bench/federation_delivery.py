@@ -42,9 +42,11 @@ from bench.common import (  # noqa: E402
     bench_home,
     database_name,
     drop_database,
+    free_port,
     recreate_database,
     scratch_database_url,
     setup_django,
+    start,
 )
 
 PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -168,36 +170,6 @@ def fill_followers(followers: int, inbox_urls: list[str], failed_before: int = 0
 # --- Processes ---------------------------------------------------------------------------------
 
 
-def start(name: str, command: list[str], env: dict[str, str], workdir: Path) -> tuple[subprocess.Popen, Path]:
-    log = workdir / f"{name}.log"
-    with open(log, "w") as out:
-        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT), log
-
-
-def stop(process: subprocess.Popen) -> tuple[float, float]:
-    """SIGTERM, wait; (peak RSS in MB, CPU seconds)."""
-    if process.returncode is None:
-        process.send_signal(signal.SIGTERM)
-    deadline = time.monotonic() + 30
-    while True:
-        pid, _status, usage = os.wait4(process.pid, os.WNOHANG)
-        if pid:
-            process.returncode = 0
-            return usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
-        if time.monotonic() > deadline:
-            process.kill()
-            deadline += 10
-        time.sleep(0.05)
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def run(args: argparse.Namespace, env: dict[str, str], workdir: Path) -> bool:
     from django.db.models import Count
 
@@ -213,11 +185,11 @@ def run(args: argparse.Namespace, env: dict[str, str], workdir: Path) -> bool:
     servers = []
     for index, port in enumerate(ports):
         stats = workdir / f"inbox-{port}.json"
-        process, _log = start(f"inboxes-{index}", [str(PYTHON), __file__, "--serve-inboxes", str(port),
-                                                   "--stats", str(stats), "--keys", str(key_file),
-                                                   "--inbox-delay", str(args.inbox_delay)],
-                              env, workdir)
-        servers.append((process, stats))
+        server = start(f"inboxes-{index}", [str(PYTHON), __file__, "--serve-inboxes", str(port),
+                                            "--stats", str(stats), "--keys", str(key_file),
+                                            "--inbox-delay", str(args.inbox_delay)],
+                       env, workdir)
+        servers.append((server, stats))
     every = args.inboxes // args.dead_inboxes if args.dead_inboxes else 0
     dead = {number for number in range(args.inboxes) if every and number % every == every // 2
             and number // every < args.dead_inboxes}
@@ -233,7 +205,7 @@ def run(args: argparse.Namespace, env: dict[str, str], workdir: Path) -> bool:
                      env, workdir)
                for number in range(args.workers)]
     deadline = time.monotonic() + 60
-    while not all("Starting worker" in log.read_text(errors="replace") for _process, log in workers):
+    while not all("Starting worker" in worker.log.read_text(errors="replace") for worker in workers):
         if time.monotonic() > deadline:
             sys.exit("federation_delivery: the workers did not start; see " + str(workdir))
         time.sleep(0.1)
@@ -259,12 +231,11 @@ def run(args: argparse.Namespace, env: dict[str, str], workdir: Path) -> bool:
                 print(f"  {time.time() - started:5.1f} s: {states}", flush=True)
                 last_line = time.time()
         time.sleep(0.1)
-    usage = [stop(process) for process, _log in workers]
-    for process, _stats in servers:
-        stop(process)
+    for child in [*workers, *(server for server, _stats in servers)]:
+        child.stop()
     counts: Counter[str] = Counter()
     bad, first, last = 0, [], []
-    for _process, stats in servers:
+    for _server, stats in servers:
         data = json.loads(stats.read_text())
         counts.update(data["counts"])
         bad += data["bad_count"]
@@ -289,7 +260,8 @@ def run(args: argparse.Namespace, env: dict[str, str], workdir: Path) -> bool:
               f"last at {max(last) - started:.1f} s")
     print(f"deliveries {states}; requests {sum(counts.values())}, inboxes with a Create {len(creates)}, "
           f"duplicates {duplicates}, missing {missing}, bad signatures {bad}")
-    print("workers: " + "; ".join(f"peak RSS {rss:.0f} MB, CPU {cpu:.1f} s" for rss, cpu in usage))
+    print("workers: " + "; ".join(f"peak RSS {worker.peak_mb:.0f} MB, CPU {worker.cpu_seconds:.1f} s"
+                                  for worker in workers))
     return done is not None and not duplicates and not missing and not bad
 
 

@@ -63,12 +63,15 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # bench.common, run as a script (bench/ on sys.path) or imported
 from bench.common import (  # noqa: E402
+    Child,
     bench_home,
     database_name,
     drop_database,
+    free_port,
     recreate_database,
     scratch_database_url,
     setup_django,
+    start,
 )
 
 PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -348,46 +351,6 @@ def reset_sends(history: int = 0) -> None:
 
 
 # --- Processes ---------------------------------------------------------------------------------
-
-
-@dataclass
-class Child:
-    """A process started here, its log, and what os.wait4 said when it ended."""
-
-    name: str
-    process: subprocess.Popen
-    log: Path
-    peak_mb: float = 0.0
-    cpu_seconds: float = 0.0
-
-    def stop(self, timeout: float = 30) -> None:
-        if self.process.returncode is None:
-            self.process.send_signal(signal.SIGTERM)
-        deadline = time.monotonic() + timeout
-        while True:
-            pid, status, usage = os.wait4(self.process.pid, os.WNOHANG)
-            if pid:
-                self.process.returncode = os.waitstatus_to_exitcode(status)
-                self.peak_mb = usage.ru_maxrss / 1024
-                self.cpu_seconds = usage.ru_utime + usage.ru_stime
-                return
-            if time.monotonic() > deadline:
-                self.process.kill()
-                deadline += 10
-            time.sleep(0.05)
-
-
-def start(name: str, command: list[str], env: dict[str, str], workdir: Path) -> Child:
-    log = workdir / f"{name}.log"
-    with open(log, "w") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    return Child(name, process, log)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_for(check, what: str, children: list[Child], timeout: float = 60) -> None:
