@@ -39,13 +39,13 @@ from django.utils import timezone
 from samizdat.federation import actors, addresses, documents
 from samizdat.federation.models import (
     Actor,
-    BlockedDomain,
     Delivery,
     Follower,
     Inbox,
     OutgoingActivity,
     RemoteActor,
 )
+from samizdat.federation.services import blocked_domains, is_blocked  # remote.py imports them from here
 from samizdat.federation.signatures import sign_request
 
 logger = logging.getLogger(__name__)
@@ -71,17 +71,6 @@ ARTICLE_TYPES = ("Create", "Update", "Delete")
 
 def host_of(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
-
-
-def blocked_domains() -> set[str]:
-    return set(BlockedDomain.objects.values_list("domain", flat=True))
-
-
-def is_blocked(domain: str, blocked: set[str]) -> bool:
-    """Whether `domain` or a domain it is under (social.spam.example under spam.example) is blocked."""
-    domain = domain.lower().rstrip(".")
-    parts = domain.split(".")
-    return any(".".join(parts[index:]) in blocked for index in range(len(parts)))
 
 
 def inboxes_for(urls: Iterable[str]) -> dict[str, Inbox]:

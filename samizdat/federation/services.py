@@ -53,16 +53,31 @@ def normalise_domain(text: str) -> str:
     return value
 
 
+def covering_domains(domain: str) -> list[str]:
+    """`domain` and every domain it is under, whose block covers it: "social.spam.example" gives
+    itself, "spam.example" and "example". The one rule of what a block reaches."""
+    parts = domain.lower().rstrip(".").split(".")
+    return [".".join(parts[index:]) for index in range(len(parts))]
+
+
+def blocked_domains() -> set[str]:
+    """Every blocked domain, for `is_blocked` (one query; load it once per batch of checks)."""
+    return set(BlockedDomain.objects.values_list("domain", flat=True))
+
+
+def is_blocked(domain: str, blocked: set[str]) -> bool:
+    """Whether `domain` or a domain it is under (social.spam.example under spam.example) is blocked."""
+    return any(name in blocked for name in covering_domains(domain))
+
+
 def domain_filter(domain: str, field: str = "remote__domain") -> Q:
-    """The rows whose `field` is `domain` or one of its subdomains."""
+    """The rows whose `field` is `domain` or one of its subdomains (what a block of `domain` covers)."""
     return Q(**{f"{field}__iexact": domain}) | Q(**{f"{field}__iendswith": "." + domain})
 
 
 def blocked_by(domain: str) -> BlockedDomain | None:
     """The block that already covers `domain` (itself, or a domain it is under)."""
-    parts = domain.split(".")
-    candidates = [".".join(parts[index:]) for index in range(len(parts) - 1)]
-    return BlockedDomain.objects.filter(domain__in=candidates).order_by("domain").first()
+    return BlockedDomain.objects.filter(domain__in=covering_domains(domain)).order_by("domain").first()
 
 
 def check_blockable(domain: str) -> str:
