@@ -88,28 +88,29 @@ def inboxes_for(urls: Iterable[str]) -> dict[str, Inbox]:
     return found
 
 
-def follower_inboxes(actor_list: Iterable[Actor]) -> set[str]:
+def may_send(domain: str, url: str, blocked: set[str]) -> bool:
+    """Whether an account of `domain` may be sent to at inbox `url`: neither is on a blocked server."""
+    return bool(url) and not is_blocked(domain, blocked) and not is_blocked(host_of(url), blocked)
+
+
+def follower_inboxes(actor_list: Iterable[Actor], blocked: set[str]) -> set[str]:
     """The distinct delivery inboxes of the current followers of these actors, blocked servers left out."""
-    blocked = blocked_domains()
     rows = (Follower.objects.filter(actor__in=[actor.pk for actor in actor_list], removed_at__isnull=True)
             .values_list("remote__domain", "remote__inbox", "remote__shared_inbox"))
-    urls = set()
-    for domain, inbox, shared in rows:
-        url = shared or inbox
-        if url and not is_blocked(domain, blocked) and not is_blocked(host_of(url), blocked):
-            urls.add(url)
-    return urls
+    return {shared or inbox for domain, inbox, shared in rows if may_send(domain, shared or inbox, blocked)}
 
 
-def fan_out(activity: OutgoingActivity, actors_: list[Actor], extra_inboxes: Iterable[int] = ()) -> int:
+def fan_out(activity: OutgoingActivity, actors_: list[Actor], extra_inboxes: Iterable[int] = (),
+            blocked: set[str] | None = None) -> int:
     """One Delivery of the activity per distinct inbox of the followers of `actors_` (plus the Inbox
     ids in `extra_inboxes`), then their tasks queued on commit; returns how many were queued.
 
-    Blocked servers get nothing. An unreachable inbox gets a failed delivery (no request), unless
-    it has nothing pending, in which case this delivery is the one that probes it.
+    Blocked servers get nothing (`blocked`: the blocked domains, when the caller has them already).
+    An unreachable inbox gets a failed delivery (no request), unless it has nothing pending, in
+    which case this delivery is the one that probes it.
     """
-    inboxes = inboxes_for(follower_inboxes(actors_))
-    blocked = blocked_domains()
+    blocked = blocked_domains() if blocked is None else blocked
+    inboxes = inboxes_for(follower_inboxes(actors_, blocked))
     for inbox in Inbox.objects.filter(pk__in=list(extra_inboxes)):
         if not is_blocked(inbox.domain, blocked):
             inboxes.setdefault(inbox.url, inbox)
@@ -171,9 +172,7 @@ def send_accept(actor: Actor, follow_activity: dict, remote: RemoteActor) -> Out
                "actor": uri, "object": follow_activity}
     with transaction.atomic():
         activity = record(actor, payload, str(follow_activity.get("id") or ""))
-        blocked = blocked_domains()
-        if remote.inbox and not is_blocked(remote.domain, blocked) and not is_blocked(host_of(remote.inbox),
-                                                                                       blocked):
+        if may_send(remote.domain, remote.inbox, blocked_domains()):
             create_deliveries(activity, list(inboxes_for([remote.inbox]).values()))
     return activity
 
@@ -228,11 +227,13 @@ def publish_article(page) -> OutgoingActivity:
     obj = documents.article_object(page)
     author = sender(obj, audience)
     with transaction.atomic():
+        blocked = blocked_domains()  # once for the Create and the Announces
         activity = record(author, documents.create_activity(author, obj), obj.get("id") or "")
-        fan_out(activity, audience)
+        fan_out(activity, audience, blocked=blocked)
         for other in audience:
             if other != author:
-                fan_out(record(other, documents.announce_activity(other, obj), obj.get("id") or ""), [other])
+                fan_out(record(other, documents.announce_activity(other, obj), obj.get("id") or ""), [other],
+                        blocked=blocked)
     return activity
 
 
