@@ -177,9 +177,10 @@ def send_accept(actor: Actor, follow_activity: dict, remote: RemoteActor) -> Out
     return activity
 
 
-def article_uri(page_id: int) -> str:
-    """The ActivityPub id of an article (what its Create, Update and Delete carry)."""
-    return actors.absolute(reverse("federation:article", args=[page_id]))
+def article_uri(page_id: int, root: str | None = None) -> str:
+    """The ActivityPub id of an article (what its Create, Update and Delete carry); `root`, the
+    site's `actors.base_url()` when the caller has it already (it costs a query)."""
+    return (actors.base_url() if root is None else root) + reverse("federation:article", args=[page_id])
 
 
 def last_sent(object_uri: str) -> OutgoingActivity | None:
@@ -298,15 +299,19 @@ def retract_restricted(page_id: int) -> int:
     top = Page.objects.filter(pk=page_id).first()
     if top is None:
         return 0
-    ids = list(ArticlePage.objects.descendant_of(top, inclusive=True).values_list("pk", flat=True))
-    sent_uris: set[str] = set()
-    for start in range(0, len(ids), 500):
-        uris = [article_uri(pk) for pk in ids[start:start + 500]]
-        sent_uris.update(OutgoingActivity.objects.filter(object_uri__in=uris, type__in=ARTICLE_TYPES)
-                         .values_list("object_uri", flat=True))
+    ids = ArticlePage.objects.descendant_of(top, inclusive=True).values_list("pk", flat=True)
+    root = actors.base_url()
+    uris = {article_uri(pk, root): pk for pk in ids}
+    sent: dict[int, str] = {}
+    every = list(uris)
+    for start in range(0, len(every), 500):
+        for uri in (OutgoingActivity.objects.filter(object_uri__in=every[start:start + 500],
+                                                    type__in=ARTICLE_TYPES)
+                    .values_list("object_uri", flat=True).distinct()):
+            sent[uris[uri]] = uri
     retracted = 0
-    for page in ArticlePage.objects.filter(pk__in=[pk for pk in ids if article_uri(pk) in sent_uris]):
-        if not federable(page) and retract_article(page.pk) is not None:
+    for page in ArticlePage.objects.filter(pk__in=list(sent)):
+        if not federable(page) and retract_article(page.pk, sent[page.pk]) is not None:
             retracted += 1
     return retracted
 
