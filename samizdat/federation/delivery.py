@@ -323,7 +323,10 @@ def attributed_actors(payload: dict) -> list[Actor]:
     if isinstance(attributed, str | dict):
         attributed = [attributed]
     uris = {item.get("id") if isinstance(item, dict) else item for item in attributed}
-    return [author for author in Actor.objects.filter(kind=Actor.Kind.AUTHOR)
+    uris = {uri for uri in uris if isinstance(uri, str)}
+    # Only the authors whose username ends one of the URIs are candidates (`actor_uri` costs a query).
+    usernames = {uri.rstrip("/").rsplit("/", 1)[-1] for uri in uris}
+    return [author for author in Actor.objects.filter(kind=Actor.Kind.AUTHOR, username__in=usernames)
             if actors.actor_uri(author) in uris]
 
 
