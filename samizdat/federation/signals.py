@@ -32,12 +32,10 @@ def article_withdrawn(sender, instance=None, **kwargs) -> None:
     """Unpublished or deleted: a Delete goes out if the article had gone out."""
     if not _is_article(instance) or instance.pk is None:
         return
-    from samizdat.federation.delivery import article_uri
     from samizdat.federation.tasks import retract_article_task
 
-    page_id = instance.pk
-    object_uri = article_uri(page_id)
-    transaction.on_commit(lambda: retract_article_task.enqueue(page_id, object_uri))
+    page_id = instance.pk  # the task finds the article's id from it (the page may be gone by then)
+    transaction.on_commit(lambda: retract_article_task.enqueue(page_id))
 
 
 def restriction_added(sender, instance=None, created: bool = False, **kwargs) -> None:

@@ -28,7 +28,8 @@ def federate_article_task(page_id: int) -> str:
 
 @task()
 def retract_article_task(page_id: int, object_uri: str = "") -> str:
-    """Send a Delete of an unpublished or deleted article if it went out; "Delete" or ""."""
+    """Send a Delete of an unpublished or deleted article if it went out; "Delete" or "".
+    (`object_uri`: the article's id, as tasks queued by earlier versions carry it.)"""
     from samizdat.articles.models import ArticlePage
     from samizdat.federation.delivery import federable, retract_article
 
