@@ -11,7 +11,6 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -31,6 +30,7 @@ from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from samizdat.campaigns.chart import step_chart
+from samizdat.core.pagination import paginate
 from samizdat.federation import services
 from samizdat.federation.models import (
     Actor,
@@ -67,11 +67,6 @@ def page_query(request: HttpRequest, **changes) -> str:
     params = {key: value for key, value in request.GET.items() if key != "page"}
     params.update({key: value for key, value in changes.items() if value is not None})
     return urlencode({key: value for key, value in params.items() if value not in ("", None)})
-
-
-def paginate(request: HttpRequest, queryset: QuerySet, per_page: int):
-    """The requested page of `queryset` (a bad or too-high page number gives the nearest page)."""
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
 class PermittedMenuItem(MenuItem):
