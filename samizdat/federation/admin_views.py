@@ -80,24 +80,28 @@ class PermittedMenuItem(MenuItem):
         return self.policy.user_has_any_permission(request.user, ["view", "change"])
 
 
-class PermittedViewSet(ViewSet):
-    """A hand-made admin section whose menu item shows only to those its `policy` lets in."""
-
-    policy: ModelPermissionPolicy
-    menu_item_class = PermittedMenuItem
-
-    def get_menu_item(self, order=None):
-        return self.menu_item_class(self.menu_label, self.menu_url, name=self.menu_name,
-                                    icon_name=self.menu_icon, policy=self.policy,
-                                    order=order if order is not None else self.menu_order)
-
-
 class FediverseView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
     any_permission_required = ["view", "change"]
     header_icon = ICON
 
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [{"url": "", "label": self.get_page_title()}]
+
+
+class PermittedViewSet(ViewSet):
+    """A hand-made admin section: its `index_view` at its root, and a menu item shown only to
+    those the view's permission policy lets in."""
+
+    index_view: type[FediverseView]
+    menu_item_class = PermittedMenuItem
+
+    def get_urlpatterns(self):
+        return [path("", self.index_view.as_view(), name="index")]
+
+    def get_menu_item(self, order=None):
+        return self.menu_item_class(self.menu_label, self.menu_url, name=self.menu_name,
+                                    icon_name=self.menu_icon, policy=self.index_view.permission_policy,
+                                    order=order if order is not None else self.menu_order)
 
 
 # --- Followers ----------------------------------------------------------------------------------
@@ -185,10 +189,7 @@ class FollowersView(FediverseView):
 class FollowersViewSet(PermittedViewSet):
     menu_label = gettext_lazy("Followers")
     icon = "group"
-    policy = follower_permissions
-
-    def get_urlpatterns(self):
-        return [path("", FollowersView.as_view(), name="index")]
+    index_view = FollowersView
 
 
 # --- Replies ------------------------------------------------------------------------------------
@@ -276,12 +277,11 @@ class RepliesMenuItem(PermittedMenuItem):
 class RepliesViewSet(PermittedViewSet):
     menu_label = gettext_lazy("Replies")
     icon = "comment"
-    policy = reply_permissions
+    index_view = RepliesView
     menu_item_class = RepliesMenuItem
 
     def get_urlpatterns(self):
-        return [path("", RepliesView.as_view(), name="index"),
-                path("moderate/", ReplyActionView.as_view(), name="moderate")]
+        return [*super().get_urlpatterns(), path("moderate/", ReplyActionView.as_view(), name="moderate")]
 
 
 # --- Blocked servers ----------------------------------------------------------------------------
@@ -384,10 +384,7 @@ class DeliveriesView(FediverseView):
 class DeliveriesViewSet(PermittedViewSet):
     menu_label = gettext_lazy("Deliveries")
     icon = "mail"
-    policy = delivery_permissions
-
-    def get_urlpatterns(self):
-        return [path("", DeliveriesView.as_view(), name="index")]
+    index_view = DeliveriesView
 
 
 class FediverseGroup(ViewSetGroup):
