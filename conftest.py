@@ -320,3 +320,19 @@ def end_stray_database_sessions(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                        "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+
+
+def make_user(username: str, *, groups: tuple[str, ...] = (), perms: tuple[str, ...] = ()):
+    """An admin user in these groups with these extra permissions, each "app_label.codename"
+    ("federation.view_reply"), as `user.has_perm` names them."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group, Permission
+
+    user = get_user_model().objects.create_user(username, f"{username}@example.org", "a-long-password-1")
+    for name in groups:
+        user.groups.add(Group.objects.get(name=name))
+    for perm in perms:
+        app_label, codename = perm.split(".", 1)
+        user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label,
+                                                         codename=codename))
+    return user

@@ -13,13 +13,13 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from lxml import etree, html
 
+from conftest import make_user
 from samizdat.campaigns import services
 from samizdat.campaigns.admin_views import FULFILMENT_COLUMNS
 from samizdat.campaigns.models import CampaignPage, Donation, Payment, Perk
@@ -56,16 +56,6 @@ def other_campaign(outlet) -> CampaignPage:
     page = CampaignPage(title="Printing press fund", slug="press", goal=100_000, currency="EUR")
     outlet.home.add_child(instance=page)
     return page
-
-
-def make_user(username: str, *, groups: tuple[str, ...] = (), perms: tuple[str, ...] = ()):
-    user = get_user_model().objects.create_user(username, f"{username}@example.org", "a-long-password-1")
-    for name in groups:
-        user.groups.add(Group.objects.get(name=name))
-    for codename in perms:
-        user.user_permissions.add(Permission.objects.get(content_type__app_label="campaigns",
-                                                         codename=codename))
-    return user
 
 
 @pytest.fixture
@@ -498,7 +488,7 @@ def test_newsroom_without_campaign_permissions_is_turned_away(client, campaign, 
 def test_viewing_is_not_changing(client, campaign):
     pledge = gift(campaign, 3000)
     shirt = paid(campaign, 5000, perk="T-shirt", labels=("Fist", "M"))
-    client.force_login(make_user("treasurer", groups=("Editors",), perms=("view_donation",)))
+    client.force_login(make_user("treasurer", groups=("Editors",), perms=("campaigns.view_donation",)))
     assert client.get(f"{BASE}{campaign.pk}/").status_code == 200
     assert client.get(f"{BASE}{campaign.pk}/perks/").status_code == 200
     assert client.get(DONATIONS).status_code == 200
@@ -510,7 +500,7 @@ def test_viewing_is_not_changing(client, campaign):
     assert Donation.objects.get(pk=pledge.pk).status == Donation.Status.PENDING
     assert Donation.objects.get(pk=shirt.pk).shipped_at is None
 
-    client.force_login(make_user("organizer", groups=("Editors",), perms=("change_donation",)))
+    client.force_login(make_user("organizer", groups=("Editors",), perms=("campaigns.change_donation",)))
     assert client.post(f"{BASE}{campaign.pk}/pledges/{pledge.pk}/received/").status_code == 302
     assert client.post(f"{BASE}{campaign.pk}/perks/shipped/", {"donation": shirt.pk}).status_code == 302
     assert Donation.objects.get(pk=pledge.pk).status == Donation.Status.PAID

@@ -11,12 +11,12 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from lxml import etree, html
 
+from conftest import make_user
 from samizdat.federation import actors, services
 from samizdat.federation.models import (
     Actor,
@@ -78,16 +78,6 @@ def outlet_actor(outlet) -> Actor:
 def boss(client):
     client.force_login(get_user_model().objects.create_superuser("boss", "boss@example.org", "pw"))
     return client
-
-
-def make_user(username: str, *, groups: tuple[str, ...] = (), perms: tuple[str, ...] = ()):
-    user = get_user_model().objects.create_user(username, f"{username}@example.org", "a-long-password-1")
-    for name in groups:
-        user.groups.add(Group.objects.get(name=name))
-    for codename in perms:
-        user.user_permissions.add(Permission.objects.get(content_type__app_label="federation",
-                                                         codename=codename))
-    return user
 
 
 def messages_of(response) -> list[str]:
@@ -403,7 +393,7 @@ def test_moderators_look_after_the_fediverse(client, outlet):
 
 def test_reading_replies_is_not_moderating_them(client, outlet):
     new = reply(remote("a"))
-    client.force_login(make_user("reader", groups=("Editors",), perms=("view_reply",)))
+    client.force_login(make_user("reader", groups=("Editors",), perms=("federation.view_reply",)))
     response = client.get(REPLIES)
     assert response.status_code == 200
     assert not html.fromstring(response.content).cssselect("button[name=action]")
@@ -412,14 +402,15 @@ def test_reading_replies_is_not_moderating_them(client, outlet):
     assert client.post(MODERATE, {"action": f"hide:{new.pk}"}).status_code == 403
     assert client.get(FOLLOWERS).status_code == 302
 
-    client.force_login(make_user("moderator2", groups=("Editors",), perms=("change_reply",)))
+    client.force_login(make_user("moderator2", groups=("Editors",), perms=("federation.change_reply",)))
     assert client.post(MODERATE, {"action": f"hide:{new.pk}"}).status_code == 302
     assert Reply.objects.get().status == Reply.Status.HIDDEN
 
 
 def test_each_section_has_its_own_permission(client, outlet):
     client.force_login(make_user("audience", groups=("Editors",),
-                                 perms=("view_follower", "view_delivery", "view_blockeddomain")))
+                                 perms=("federation.view_follower", "federation.view_delivery",
+                                        "federation.view_blockeddomain")))
     for url in (FOLLOWERS, DELIVERIES, BLOCKED):
         assert client.get(url).status_code == 200, url
     assert client.get(REPLIES).status_code == 302
