@@ -36,11 +36,6 @@ def base_url() -> str:
     return site.root_url.rstrip("/")
 
 
-def domain() -> str:
-    """The host part of our handles (@outlet@domain), with the port when it is not the default."""
-    return base_url().split("://", 1)[1]
-
-
 def absolute(path: str) -> str:
     return base_url() + path
 
@@ -95,19 +90,6 @@ def actor_uri(actor: Actor) -> str:
 
 def key_id(actor: Actor) -> str:
     return actor_uri(actor) + "#main-key"
-
-
-def shared_inbox_uri() -> str:
-    return absolute(reverse("federation:shared_inbox"))
-
-
-def collection_uri(actor: Actor, name: str) -> str:
-    """The actor's inbox, outbox, followers or featured collection."""
-    return absolute(reverse(f"federation:{name}", args=[actor.username]))
-
-
-def handle(actor: Actor) -> str:
-    return f"@{actor.username}@{domain()}"
 
 
 def actor_for_username(username: str) -> Actor | None:

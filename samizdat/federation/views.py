@@ -11,24 +11,22 @@ import json
 from urllib.parse import urlsplit
 from xml.sax.saxutils import quoteattr
 
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
 from samizdat.federation import actors, documents
+from samizdat.federation import inbox as inboxes
 from samizdat.federation.models import Actor, Follower, OutgoingActivity
 
 JRD = "application/jrd+json"
 NODEINFO_SCHEMA = "http://nodeinfo.diaspora.software/ns/schema/2.1"
 PROFILE_PAGE = "http://webfinger.net/rel/profile-page"
 
-
-def _not_yet(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-    return JsonResponse({"error": "Not available yet."}, status=404)
-
-
-shared_inbox = inbox = _not_yet
+# The inbox views live in inbox.py.
+inbox = inboxes.inbox_view
+shared_inbox = inboxes.shared_inbox_view
 
 
 # --- Discovery: WebFinger, host-meta, NodeInfo ------------------------------------------------
@@ -300,8 +298,3 @@ def article_object(request: HttpRequest, page_id: int) -> HttpResponse:
         patch_vary_headers(response, ["Accept"])
         return response
     return _activity_json(documents.article_object(page))
-
-from samizdat.federation import inbox as _inbox  # noqa: E402 - the inbox views live in inbox.py
-
-inbox = _inbox.inbox_view
-shared_inbox = _inbox.shared_inbox_view
