@@ -44,6 +44,7 @@ from samizdat.federation.remote import (
     host_of,
     is_blocked_url,
     parse_actor,
+    ref,
     store_actor,
     verify_signed,
 )
@@ -105,16 +106,6 @@ def parse_activity(body: bytes) -> dict:
     if not actor_of(activity):
         raise Refused(400, "The activity has no actor.")
     return activity
-
-
-def ref(value: object) -> str:
-    """The id of a reference: a string, or an object with an id (or href)."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict):
-        found = value.get("id") or value.get("href")
-        return found if isinstance(found, str) else ""
-    return ""
 
 
 def refs(value: object) -> list[str]:

@@ -134,16 +134,19 @@ def fetch_json(url: str) -> dict:
     return fetch(url)[1]
 
 
-def _id(value: object) -> str:
-    """The id of a reference that is a string or an object with an id (or a Link's href)."""
+def ref(value: object) -> str:
+    """The id of a reference: a string, or an object with an id (or a Link's href)."""
     if isinstance(value, str):
         return value
     if isinstance(value, dict):
         found = value.get("id") or value.get("href")
         return found if isinstance(found, str) else ""
-    if isinstance(value, list) and value:
-        return _id(value[0])
     return ""
+
+
+def _id(value: object) -> str:
+    """The id of a reference, or of the first of a list of them."""
+    return ref(value[0] if isinstance(value, list) and value else value)
 
 
 def _http_url(value: object) -> str:
