@@ -40,10 +40,13 @@ def absolute(path: str) -> str:
     return base_url() + path
 
 
-def outlet_username(locale: Locale) -> str:
+def outlet_username(locale: Locale, default_id: int | None = None) -> str:
+    """The outlet's username in `locale`; `default_id` is the default locale's pk, when the caller
+    already has it (finding it is a query)."""
     stem = settings.FEDERATION_OUTLET_USERNAME
-    default = Locale.get_default()
-    if locale.pk == default.pk:
+    if default_id is None:
+        default_id = Locale.get_default().pk
+    if locale.pk == default_id:
         return stem
     return f"{stem}_{re.sub(r'[^a-z0-9]', '', locale.language_code.lower())}"[:30]
 
@@ -103,8 +106,9 @@ def actor_for_username(username: str) -> Actor | None:
         return found
     if username == "instance":
         return instance_actor()
+    default_id = Locale.get_default().pk
     for locale in Locale.objects.all():
-        if outlet_username(locale) == username:
+        if outlet_username(locale, default_id) == username:
             return outlet_actor(locale)
     from samizdat.people.models import Person
 

@@ -295,10 +295,7 @@ def _outlet_usernames(locales: dict[int, Locale]) -> dict[int, str]:
     missing = [locale for pk, locale in locales.items() if pk not in found]
     if missing:
         default_id = Locale.get_default().pk
-        stem = settings.FEDERATION_OUTLET_USERNAME
-        for locale in missing:
-            found[locale.pk] = stem if locale.pk == default_id else \
-                f"{stem}_{re.sub(r'[^a-z0-9]', '', locale.language_code.lower())}"[:30]
+        found.update({locale.pk: actors.outlet_username(locale, default_id) for locale in missing})
     return found
 
 
