@@ -299,10 +299,9 @@ def _outlet_usernames(locales: dict[int, Locale]) -> dict[int, str]:
     return found
 
 
-def _load(pages: list[ArticlePage]) -> ArticleContext:
+def _load(pages: list[ArticlePage], at: Origin) -> ArticleContext:
     """Prefetch bylines (with their people and actors), topics, lead images and their renditions,
     and render the bodies: a fixed number of queries for any number of pages."""
-    at = Origin.load()
     bylines = ArticleAuthor.objects.select_related("person", "person__actor").order_by("sort_order")
     prefetch_related_objects(pages, Prefetch("authors", queryset=bylines, to_attr="federation_bylines"),
                              Prefetch("topics", to_attr="federation_topics"))
@@ -435,12 +434,13 @@ def _article(page: ArticlePage, ctx: ArticleContext) -> dict:
     return document
 
 
-def article_objects(pages: Iterable[ArticlePage]) -> list[dict]:
-    """The objects of several articles, in their order, in a fixed number of queries."""
+def article_objects(pages: Iterable[ArticlePage], at: Origin | None = None) -> list[dict]:
+    """The objects of several articles, in their order, in a fixed number of queries (`at`: the
+    Origin the caller already loaded)."""
     pages = [page.specific if not isinstance(page, ArticlePage) else page for page in pages]
     if not pages:
         return []
-    ctx = _load(pages)
+    ctx = _load(pages, at or Origin.load())
     return [_article(page, ctx) for page in pages]
 
 

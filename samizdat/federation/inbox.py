@@ -139,13 +139,21 @@ def check_signature(request: HttpRequest, body: bytes, activity: dict) -> Remote
 # --- Our side ------------------------------------------------------------------------------------
 
 
-def local_actor(uri: str) -> Actor | None:
-    """Our actor with this id (made on first use, like the actor document), or None."""
-    base = actors.base_url()
-    if not uri.startswith(base + "/"):
+def _local_path(uri: str, base: str) -> str | None:
+    """The path of `uri` (without query nor fragment) when it is an address on our site `base`."""
+    if not uri or not uri.startswith(base + "/"):
+        return None
+    return uri[len(base):].split("?")[0].split("#")[0]
+
+
+def local_actor(uri: str, base: str | None = None) -> Actor | None:
+    """Our actor with this id (made on first use, like the actor document), or None. `base`:
+    our root URL, when the caller has already read it."""
+    path = _local_path(uri, base or actors.base_url())
+    if path is None:
         return None
     try:
-        match = resolve(uri[len(base):].split("?")[0].split("#")[0])
+        match = resolve(path)
     except Resolver404:
         return None
     if match.view_name != "federation:actor":
@@ -156,9 +164,9 @@ def local_actor(uri: str) -> Actor | None:
 def our_article(uri: str) -> Page | None:
     """The page this URI names: our article object (/ap/articles/<id>) or the page's own URL."""
     base = actors.base_url()
-    if not uri or not uri.startswith(base + "/"):
+    path = _local_path(uri, base)
+    if path is None:
         return None
-    path = uri[len(base):].split("?")[0].split("#")[0]
     try:
         match = resolve(path)
         if match.view_name == "federation:article":
@@ -249,8 +257,8 @@ def addressed_to_us(obj: dict) -> bool:
     tags = obj.get("tag") if isinstance(obj.get("tag"), list) else [obj.get("tag")]
     mentioned = {ref(tag) for tag in tags if isinstance(tag, dict) and tag.get("type") == "Mention"}
     mentioned |= set(refs(obj.get("to"))) | set(refs(obj.get("cc")))
-    base = actors.base_url() + "/"
-    return any(local_actor(uri) is not None for uri in mentioned if uri.startswith(base))
+    base = actors.base_url()
+    return any(local_actor(uri, base) is not None for uri in mentioned)
 
 
 def on_create(activity: dict, remote: RemoteActor) -> str:

@@ -229,7 +229,7 @@ def outbox(request: HttpRequest, username: str) -> HttpResponse:
              if documents.sender_uri(obj) == own else
              documents.announce_activity(found, obj, at=at,
                                          activity_id=f"{obj['id']}#announce-{found.username}")
-             for obj in documents.article_objects(newest)]
+             for obj in documents.article_objects(newest, at)]
     for item in items:
         item.pop("@context", None)
     uri = at.uri("outbox", found.username)
@@ -270,10 +270,11 @@ def featured(request: HttpRequest, username: str) -> HttpResponse:
     found = _actor_or_none(username)
     if found is None:
         return _not_found("No such account here.")
-    items = documents.article_objects(_featured_articles(found))
+    at = documents.Origin.load()
+    items = documents.article_objects(_featured_articles(found), at)
     for item in items:
         item.pop("@context", None)
-    uri = documents.Origin.load().uri("featured", found.username)
+    uri = at.uri("featured", found.username)
     return _activity_json(documents.ordered_collection(uri, len(items), items))
 
 
