@@ -221,13 +221,16 @@ def remote_actor(uri: str, *, refresh: bool = False) -> RemoteActor:
         raise
 
 
+def _cached_key_owner(key_id: str) -> RemoteActor | None:
+    return RemoteActor.objects.filter(key_id=key_id).order_by("-fetched_at").first()
+
+
 def key_owner(key_id: str, *, refresh: bool = False) -> RemoteActor:
     """The account whose public key has this id: cached, or fetched (the key id without its
     #fragment is the actor, or a key document naming its owner). SignatureError if none."""
-    if not refresh:
-        cached = RemoteActor.objects.filter(key_id=key_id).order_by("-fetched_at").first()
-        if cached is not None:
-            return cached
+    cached = None if refresh else _cached_key_owner(key_id)
+    if cached is not None:
+        return cached
     url = without_fragment(key_id)
     try:
         if is_blocked_url(url):
@@ -261,9 +264,9 @@ def verify_signed(method: str, url: str, headers: Mapping[str, str], body: bytes
     used: list[tuple[RemoteActor, bool]] = []
 
     def lookup(key_id: str, refresh: bool = False) -> str:
-        fetched_before = RemoteActor.objects.filter(key_id=key_id).exists() and not refresh
-        remote = key_owner(key_id, refresh=refresh)
-        used.append((remote, fetched_before))
+        cached = None if refresh else _cached_key_owner(key_id)
+        remote = cached or key_owner(key_id, refresh=True)
+        used.append((remote, cached is not None))
         return remote.public_key
 
     try:
