@@ -36,7 +36,7 @@ from samizdat.core.sanitize import sanitize_html
 from samizdat.federation import actors
 from samizdat.federation.actors import AS_CONTEXT, PUBLIC, SECURITY_CONTEXT
 from samizdat.federation.models import Actor
-from samizdat.syndication.feeds import BodyRenderer, _collect_ids, excerpt_from_raw
+from samizdat.syndication.feeds import BodyRenderer, _collect_ids, _suffix, excerpt_from_raw
 from samizdat.syndication.metadata import absolute
 
 # The terms Mastodon reads beyond ActivityStreams and the security vocabulary.
@@ -117,11 +117,6 @@ def _paragraph(text: str) -> str:
 
 
 # --- Images -------------------------------------------------------------------------------------
-
-def _suffix(name: str) -> str:
-    dot = name.rfind(".")
-    return name[dot:].lower() if dot >= 0 else ""
-
 
 def image_document(image, at: Origin, prefer: Iterable[str] = ()) -> dict | None:
     """An Image: a rendition already made (`prefer`red specs first, else the widest), else the

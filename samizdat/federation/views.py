@@ -91,7 +91,7 @@ def webfinger(request: HttpRequest) -> HttpResponse:
         username = username_for_resource(resource, at)
     except BadResource:
         return _error("The resource is not an acct: URI nor an address.", 400, JRD)
-    actor = actors.actor_for_username(username) if username and len(username) <= 30 else None
+    actor = _actor_or_none(username) if username else None
     if actor is None:
         return _error("No such account here.", 404, JRD)
     uri = at.actor(actor.username)
