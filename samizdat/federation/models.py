@@ -207,6 +207,8 @@ class Reply(models.Model):
         verbose_name = _("fediverse reply")
         verbose_name_plural = _("fediverse replies")
         ordering = ["-received_at"]
+        # The moderation queue (one status, newest first) and the admin menu's count of new ones.
+        indexes = [models.Index(fields=["status", "received_at"], name="federation_reply_queue")]
 
     def __str__(self) -> str:
         return f"{self.remote}: {self.object_uri}"
