@@ -336,3 +336,17 @@ def make_user(username: str, *, groups: tuple[str, ...] = (), perms: tuple[str, 
         user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label,
                                                          codename=codename))
     return user
+
+
+@pytest.fixture
+def boss(client):
+    """The test client logged in as a superuser."""
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.create_superuser("boss", "boss@example.org", "pw"))
+    return client
+
+
+def messages_of(response) -> list[str]:
+    """The Django messages a response's page shows, as text."""
+    return [str(message).strip() for message in response.context["messages"]]

@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from lxml import etree, html
 
-from conftest import make_user
+from conftest import make_user, messages_of
 from samizdat.campaigns import services
 from samizdat.campaigns.admin_views import FULFILMENT_COLUMNS
 from samizdat.campaigns.models import CampaignPage, Donation, Payment, Perk
@@ -56,16 +56,6 @@ def other_campaign(outlet) -> CampaignPage:
     page = CampaignPage(title="Printing press fund", slug="press", goal=100_000, currency="EUR")
     outlet.home.add_child(instance=page)
     return page
-
-
-@pytest.fixture
-def boss(client):
-    client.force_login(get_user_model().objects.create_superuser("boss", "boss@example.org", "pw"))
-    return client
-
-
-def messages_of(response) -> list[str]:
-    return [str(message).strip() for message in response.context["messages"]]
 
 
 def totals_of(client, campaign: CampaignPage) -> dict:

@@ -10,13 +10,12 @@ import io
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from lxml import etree, html
 
-from conftest import make_user
+from conftest import make_user, messages_of
 from samizdat.federation import actors, services
 from samizdat.federation.models import (
     Actor,
@@ -72,16 +71,6 @@ def reply(account: RemoteActor, text: str = "Solidarity from the docks.", *, art
 @pytest.fixture
 def outlet_actor(outlet) -> Actor:
     return actors.outlet_actor(outlet.en)
-
-
-@pytest.fixture
-def boss(client):
-    client.force_login(get_user_model().objects.create_superuser("boss", "boss@example.org", "pw"))
-    return client
-
-
-def messages_of(response) -> list[str]:
-    return [str(message).strip() for message in response.context["messages"]]
 
 
 def svg_of(response) -> etree._Element:

@@ -21,12 +21,6 @@ BASE = "/admin/newsletter_subscribers/"
 
 
 @pytest.fixture
-def boss(client):
-    client.force_login(get_user_model().objects.create_superuser("boss", "boss@example.org", "pw"))
-    return client
-
-
-@pytest.fixture
 def people(outlet, lists):
     ana = make_subscriber("ana@example.org", "confirmed", [lists["daily"]], [outlet.en, outlet.es])
     make_subscriber("bo@example.org", "pending", [lists["weekly"]], [outlet.en])
