@@ -68,10 +68,30 @@ def newsletter_page_url(locale: Locale | None = None) -> str:
     return (page.get_full_url() or "") if page else ""
 
 
+def _route_safe(token: str) -> str:
+    """Wagtail's page route takes only word characters and hyphens: the signer's ":" becomes "_".
+
+    The value (an id) and the timestamp have no "_", so the first underscores are the separators.
+    """
+    return token.replace(":", "_")
+
+
 def preferences_url(subscriber_id: int, page_url: str) -> str:
     """The subscriber's preferences page under the newsletter page at `page_url`."""
-    return f"{page_url.rstrip('/')}/preferences/{make_token(subscriber_id, PREFERENCES_SALT)}/"
+    return f"{page_url.rstrip('/')}/preferences/{_route_safe(make_token(subscriber_id, PREFERENCES_SALT))}/"
 
 
 def confirm_url(subscriber_id: int, page_url: str) -> str:
-    return f"{page_url.rstrip('/')}/confirm/{make_token(subscriber_id, CONFIRM_SALT)}/"
+    """The page that confirms the subscription (a button: mail scanners prefetch links)."""
+    return f"{page_url.rstrip('/')}/confirm/{_route_safe(make_token(subscriber_id, CONFIRM_SALT))}/"
+
+
+def read_link(token: str, salt: str) -> int:
+    """The subscriber id of a page link's token (either spelling of the separator), or BadLink."""
+    try:
+        return read_token(token, salt)
+    except BadLink as error:
+        if error.expired or ":" in token:
+            raise
+    separators = 2 if salt == CONFIRM_SALT else 1
+    return read_token(":".join(token.split("_", separators)), salt)

@@ -101,11 +101,11 @@ class NewsletterPage(FormPageMixin, RoutablePageMixin, Page):
 
     def _subscriber(self, token: str, salt: str):
         """(subscriber, None) for a good link, else (None, "expired" | "invalid")."""
-        from samizdat.newsletter import links, services
+        from samizdat.newsletter import links
         from samizdat.newsletter.models import Subscriber
 
         try:
-            subscriber_id = services.read_link(token, salt)
+            subscriber_id = links.read_link(token, salt)
         except links.BadLink as error:
             return None, "expired" if error.expired else "invalid"
         subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
@@ -131,7 +131,7 @@ class NewsletterPage(FormPageMixin, RoutablePageMixin, Page):
             subscriber, outcome = services.confirm(subscriber.pk)
             context["outcome"] = str(outcome)
         context["subscriber"] = subscriber
-        context["preferences_url"] = services.preferences_link(subscriber.pk, context["newsletter_url"])
+        context["preferences_url"] = links.preferences_url(subscriber.pk, context["newsletter_url"])
         return TemplateResponse(request, "newsletter/confirm.html", context)
 
     @path("preferences/<str:token>/")

@@ -59,37 +59,6 @@ class BounceKind(StrEnum):
     COMPLAINT = "complaint"
 
 
-def _route_safe(token: str) -> str:
-    """Page routes take only word characters and hyphens (Wagtail's serve pattern): ":" → "_".
-
-    The value (an id) and the timestamp have no "_", so the first underscores are the separators.
-    """
-    return token.replace(":", "_")
-
-
-def confirm_link(subscriber_id: int, page_url: str) -> str:
-    """links.confirm_url, with a token the page router accepts."""
-    token = links.make_token(subscriber_id, links.CONFIRM_SALT)
-    return f"{page_url.rstrip('/')}/confirm/{_route_safe(token)}/"
-
-
-def preferences_link(subscriber_id: int, page_url: str) -> str:
-    """links.preferences_url, with a token the page router accepts."""
-    token = links.make_token(subscriber_id, links.PREFERENCES_SALT)
-    return f"{page_url.rstrip('/')}/preferences/{_route_safe(token)}/"
-
-
-def read_link(token: str, salt: str) -> int:
-    """The subscriber id of a page link's token (either spelling of the separator), or BadLink."""
-    try:
-        return links.read_token(token, salt)
-    except links.BadLink as error:
-        if error.expired or ":" in token:
-            raise
-    separators = 2 if salt == links.CONFIRM_SALT else 1
-    return links.read_token(":".join(token.split("_", separators)), salt)
-
-
 def normalize_email(email: str) -> str:
     return email.strip().lower()
 
@@ -145,8 +114,8 @@ def confirmation_mail(subscriber: Subscriber, outcome: Outcome, page_url: str, s
         context = {
             "subscriber": subscriber, "outcome": str(outcome), "site_name": site_name,
             "lists": list(subscriber.lists.all()), "page_url": page_url,
-            "confirm_url": confirm_link(subscriber.pk, page_url),
-            "preferences_url": preferences_link(subscriber.pk, page_url),
+            "confirm_url": links.confirm_url(subscriber.pk, page_url),
+            "preferences_url": links.preferences_url(subscriber.pk, page_url),
         }
         if outcome == Outcome.ALREADY_SUBSCRIBED:
             subject = _("You are already subscribed to the newsletter")

@@ -6,7 +6,14 @@ import hmac
 import json
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -35,6 +42,13 @@ def language_newsletter_page(request: HttpRequest):
 
     home = language_home(request, translation.get_language() or settings.LANGUAGE_CODE)
     return NewsletterPage.objects.live().child_of(home).first() if home else None
+
+
+@require_http_methods(["GET", "HEAD"])
+def route_safe_link(request: HttpRequest) -> HttpResponse:
+    """A confirm or preferences link with the signer's ":" (older mails): the same link with "_"."""
+    head, token = request.path.rstrip("/").rsplit("/", 1)
+    return HttpResponsePermanentRedirect(f"{head}/{token.replace(':', '_')}/")
 
 
 @csrf_exempt

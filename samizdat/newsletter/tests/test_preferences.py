@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from samizdat.newsletter import links, sending, services
+from samizdat.newsletter import links, sending
 from samizdat.newsletter.models import Send, Subscriber
 from samizdat.newsletter.tests.conftest import make_subscriber, spanish
 
@@ -22,7 +22,18 @@ def zoe(outlet, lists) -> Subscriber:
 
 
 def preferences_path(newsletter, subscriber) -> str:
-    return services.preferences_link(subscriber.pk, newsletter.url)
+    return links.preferences_url(subscriber.pk, newsletter.url)
+
+
+def test_links_of_older_mails_with_a_colon_in_the_token_redirect_to_the_page(client, newsletter, zoe):
+    token = links.make_token(zoe.pk, links.PREFERENCES_SALT)
+    assert ":" in token
+    response = client.get(f"{newsletter.url}preferences/{token}/", follow=True)
+    assert response.redirect_chain[0][1] == 301
+    assert response.status_code == 200 and "zoe@example.org" in response.content.decode()
+    confirm = links.make_token(zoe.pk, links.CONFIRM_SALT)
+    response = client.get(f"{newsletter.url}confirm/{confirm}/", follow=True)
+    assert response.status_code == 200 and response.redirect_chain
 
 
 def test_preferences_change_lists_and_languages(client, newsletter, lists, zoe, outlet,
@@ -80,7 +91,7 @@ def test_preferences_bad_links(client, newsletter, zoe):
 
 
 def test_spanish_preferences_page(client, newsletter, zoe):
-    page = client.get(services.preferences_link(zoe.pk, spanish(newsletter).url))
+    page = client.get(links.preferences_url(zoe.pk, spanish(newsletter).url))
     assert page.status_code == 200 and 'lang="es"' in page.content.decode()
 
 

@@ -173,7 +173,7 @@ def test_expired_and_tampered_confirmation_links(client, newsletter, lists, smtp
         tampered = client.post(f"{newsletter.url}confirm/{bad}/")
         assert tampered.status_code == 400 and "not valid" in tampered.content.decode()
     assert subscriber().status == "pending"
-    missing = client.get(services.confirm_link(999999, newsletter.url))
+    missing = client.get(links.confirm_url(999999, newsletter.url))
     assert missing.status_code == 400
 
 
@@ -205,7 +205,7 @@ def test_page_lists_past_issues_in_few_queries(client, newsletter, lists, django
     assert "Page 1 of 2" in page
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(newsletter.url + "?page=2").status_code == 200
-    confirm = services.confirm_link(make_subscriber("q@example.org", "pending").pk, newsletter.url)
+    confirm = links.confirm_url(make_subscriber("q@example.org", "pending").pk, newsletter.url)
     with django_assert_max_num_queries(6):
         assert client.get(confirm).status_code == 200
 
