@@ -9,12 +9,14 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from django.core.files.images import ImageFile
+from django.db import connections
 from django.test import TestCase
 from django.utils import timezone
 from PIL import Image as PILImage
@@ -350,3 +352,28 @@ def boss(client):
 def messages_of(response) -> list[str]:
     """The Django messages a response's page shows, as text."""
     return [str(message).strip() for message in response.context["messages"]]
+
+
+def race(calls: list[Callable[[], object]]) -> list[object]:
+    """Run the calls in threads released together by a barrier (each on its own database connection)
+    and return what each returned; fails if one raised or hung."""
+    barrier = threading.Barrier(len(calls))
+    results: list[object] = [None] * len(calls)
+
+    def run(index: int, call: Callable[[], object]) -> None:
+        try:
+            barrier.wait(timeout=30)
+            results[index] = call()
+        except Exception as error:  # noqa: BLE001 - returned and asserted by the caller
+            results[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a racing thread hung"
+    assert not [result for result in results if isinstance(result, Exception)]
+    return results

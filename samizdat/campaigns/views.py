@@ -36,19 +36,16 @@ def _site_name(request: HttpRequest) -> str:
 def give(campaign: CampaignPage, request: HttpRequest) -> HttpResponse:
     """GET shows the campaign and its form; POST validates and records the gift (or sends the
     donor to Stripe Checkout). Errors show the form again with everything the reader typed."""
-    form = None
+    form = verdict = None
     status = 200
     if request.method == "POST":
         if not campaign.is_open:
             return campaign.render_with(request, campaign.get_template(request), {"closed_error": True}, 403)
-        if spam.over_limit(request, campaign.rate_scope):
-            return spam.too_many_requests(request, "too_many_requests.html", campaign.get_context(request))
         form = campaign.get_form(request, _offline_without_stripe(request.POST))
-        if form.honeypot_filled():
-            spam.record_submission(request, campaign.rate_scope)
+        verdict = spam.screen(request, campaign.rate_scope, form)
+        if verdict == spam.Verdict.BOT:
             return HttpResponseRedirect(f"{request.path}?sent=offline")
-        if form.is_valid():
-            spam.record_submission(request, campaign.rate_scope)
+        if verdict == spam.Verdict.ACCEPT:
             response = accept_gift(campaign, request, form)
             if response is not None:
                 return response
@@ -58,7 +55,8 @@ def give(campaign: CampaignPage, request: HttpRequest) -> HttpResponse:
         context["form"] = form
     if form is None:
         context["sent"] = request.GET.get("sent")
-    return TemplateResponse(request, campaign.get_template(request), context, status=status)
+    response = TemplateResponse(request, campaign.get_template(request), context, status=status)
+    return spam.too_many_requests(response) if verdict == spam.Verdict.REFUSED else response
 
 
 def _offline_without_stripe(data: QueryDict) -> QueryDict:

@@ -117,3 +117,18 @@ def outlet_settings(request: HttpRequest) -> OutletSettings:
         )
         cache.set(key, found, 60 * 60)
     return found
+
+
+class SubmissionWindow(models.Model):
+    """How many forms of one scope one (hashed) address had accepted since `started_at`.
+
+    Counted in the database, row-locked, so that parallel posts from many workers or hosts cannot
+    all slip under the limit (a cache's get-then-set could); the key holds no address.
+    """
+
+    key = models.CharField(max_length=100, unique=True)
+    started_at = models.DateTimeField(db_index=True)
+    count = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count} since {self.started_at:%H:%M}"

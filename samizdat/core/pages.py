@@ -38,16 +38,13 @@ class FormPageMixin(OutletPageMixin):
     def serve(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         request.is_preview = getattr(request, "is_preview", False)
         form = None
+        verdict = None
         if request.method == "POST":
-            if spam.over_limit(request, self.rate_scope):
-                context = self.get_context(request)
-                return spam.too_many_requests(request, "too_many_requests.html", context)
             form = self.form_class(request.POST)
-            if form.honeypot_filled():
-                spam.record_submission(request, self.rate_scope)
+            verdict = spam.screen(request, self.rate_scope, form)
+            if verdict == spam.Verdict.BOT:
                 return HttpResponseRedirect(self.sent_url(request))
-            if form.is_valid():
-                spam.record_submission(request, self.rate_scope)
+            if verdict == spam.Verdict.ACCEPT:
                 response = self.accept(request, form)
                 if response is not None:
                     return response
@@ -57,4 +54,5 @@ class FormPageMixin(OutletPageMixin):
         if form is not None:
             context["form"] = form
         context["sent"] = form is None and request.GET.get("sent") == "1"
-        return TemplateResponse(request, self.get_template(request), context)
+        response = TemplateResponse(request, self.get_template(request), context)
+        return spam.too_many_requests(response) if verdict == spam.Verdict.REFUSED else response

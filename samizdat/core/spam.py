@@ -6,24 +6,27 @@ Three layers, shared by every form readers can post:
    and the submission is dropped silently (the bot sees the normal thank-you);
 2. a signed timestamp (``TimestampSigner``): forms sent back faster than a person could fill
    them in, or more than a day later, or with a tampered token, get a clear form error;
-3. a per-IP rate limit kept in the cache under a salted SHA-256 of the address (no address is
-   stored): over the limit the page answers 429 and stores nothing.
+3. a per-IP rate limit counted in the database under a salted SHA-256 of the address (no address
+   is stored), atomically: over the limit the page answers 429 with the form and what the reader
+   typed, and stores nothing.
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import ipaddress
 import time
 import unicodedata
+from enum import StrEnum
 
 from django import forms
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 HONEYPOT_FIELD = "website"
@@ -140,29 +143,89 @@ def client_ip(request: HttpRequest) -> str:
 
 def _rate_key(request: HttpRequest, scope: str) -> str:
     salted = f"{settings.SECRET_KEY}:{client_ip(request)}".encode()
-    return f"samizdat:rate:{scope}:{hashlib.sha256(salted).hexdigest()}"
+    return f"{scope[:30]}:{hashlib.sha256(salted).hexdigest()}"
+
+
+def _limit() -> int:
+    return getattr(settings, "SPAM_RATE_LIMIT", RATE_LIMIT)
 
 
 def over_limit(request: HttpRequest, scope: str) -> bool:
-    """Whether this address has already used up its submissions of `scope` in the window."""
-    found = cache.get(_rate_key(request, scope))
-    limit = getattr(settings, "SPAM_RATE_LIMIT", RATE_LIMIT)
-    return bool(found) and found[0] >= limit
+    """Whether this address has already used up its submissions of `scope` in the window (a cheap
+    early look; `claim_submission` is the check that counts)."""
+    from samizdat.core.models import SubmissionWindow
+
+    since = timezone.now() - datetime.timedelta(seconds=RATE_WINDOW_SECONDS)
+    return SubmissionWindow.objects.filter(
+        key=_rate_key(request, scope), started_at__gt=since, count__gte=_limit()
+    ).exists()
 
 
-def record_submission(request: HttpRequest, scope: str) -> None:
-    """Count one accepted submission of `scope` from this address (the window starts at the first)."""
+def claim_submission(request: HttpRequest, scope: str) -> bool:
+    """Count one submission of `scope` from this address, unless it has used up the window's
+    allowance: True if counted (go ahead), False if over the limit (store nothing).
+
+    Atomic across processes and hosts: the address's row is locked while it is read and counted.
+    The window starts at the first submission and lasts RATE_WINDOW_SECONDS.
+    """
+    from samizdat.core.models import SubmissionWindow
+
     key = _rate_key(request, scope)
-    now = time.time()
-    count, start = cache.get(key) or (0, now)
-    remaining = int(start + RATE_WINDOW_SECONDS - now)
-    if remaining <= 0:
-        count, start, remaining = 0, now, RATE_WINDOW_SECONDS
-    cache.set(key, (count + 1, start), remaining)
+    now = timezone.now()
+    window_start = now - datetime.timedelta(seconds=RATE_WINDOW_SECONDS)
+    with transaction.atomic():
+        _, created = SubmissionWindow.objects.get_or_create(key=key, defaults={"started_at": now})
+        if created:
+            SubmissionWindow.objects.filter(started_at__lt=window_start).delete()
+        row = SubmissionWindow.objects.select_for_update().get(key=key)
+        if row.started_at <= window_start:
+            row.started_at, row.count = now, 0
+        if row.count >= _limit():
+            return False
+        row.count += 1
+        row.save(update_fields=["started_at", "count"])
+    return True
 
 
-def too_many_requests(request: HttpRequest, template: str, context: dict) -> HttpResponse:
-    """The 429 page, rendered with the page's own context."""
-    response = TemplateResponse(request, template, context, status=429)
+class Verdict(StrEnum):
+    """What to do with a posted reader's form (see `screen`)."""
+
+    ACCEPT = "accept"  # valid and counted: store it
+    INVALID = "invalid"  # show the form again with its errors
+    REFUSED = "refused"  # over the rate limit: show it again with what was typed, as a 429
+    BOT = "bot"  # honeypot filled: pretend it was accepted, store nothing
+
+
+def screen(request: HttpRequest, scope: str, form: SpamProtectedForm) -> Verdict:
+    """The one gate every reader's form passes: rate limit, honeypot, validation, then the atomic
+    count. A refused form gets the error that says to wait."""
+    if over_limit(request, scope):
+        refuse_over_limit(form)
+        return Verdict.REFUSED
+    if form.honeypot_filled():
+        claim_submission(request, scope)
+        return Verdict.BOT
+    if not form.is_valid():
+        return Verdict.INVALID
+    if not claim_submission(request, scope):
+        refuse_over_limit(form)
+        return Verdict.REFUSED
+    return Verdict.ACCEPT
+
+
+def refuse_over_limit(form: forms.Form) -> None:
+    """Mark a bound form as refused for the rate limit: it shows again with what the reader typed
+    (and any other errors) and a message to wait."""
+    form.is_valid()
+    form.add_error(None, ValidationError(
+        _("We have received several submissions of this form from your connection in the last few "
+          "minutes, so we did not save this one. Please wait ten minutes and send it again."),
+        code="rate_limit",
+    ))
+
+
+def too_many_requests(response: HttpResponse) -> HttpResponse:
+    """The page with a form refused for the rate limit, as a 429 that says when to come back."""
+    response.status_code = 429
     response["Retry-After"] = str(RATE_WINDOW_SECONDS)
     return response

@@ -8,15 +8,15 @@ needs no race and runs on both.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
 from lxml import html
 
+from conftest import race
 from samizdat.campaigns import services
 from samizdat.campaigns.forms import choice_field_name
 from samizdat.campaigns.models import CampaignPage, Donation, Payment, Perk, PerkChoice, PerkClaim
@@ -30,30 +30,6 @@ on_postgresql = pytest.mark.skipif(
 URL = "/video-desk/"
 READERS = 20
 ROUNDS = 4
-
-
-def race(calls: list[Callable[[], object]]) -> list[object]:
-    """Run the calls in threads released together by a barrier; return what each returned (or raised)."""
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = [None] * len(calls)
-
-    def run(index: int, call: Callable[[], object]) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results[index] = call()
-        except Exception as error:  # noqa: BLE001 - returned and asserted by the caller
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a racing thread hung"
-    assert not [result for result in results if isinstance(result, Exception)]
-    return results
 
 
 def shirt_form(campaign: CampaignPage, number: int, *labels: str) -> dict:

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
+import pytest
 from django import forms
+from django.db import connection
 from django.test import RequestFactory
+from django.utils import timezone
 
+from conftest import race
 from samizdat.core import spam
+from samizdat.core.models import SubmissionWindow
 
 
 class NameForm(spam.SpamProtectedForm):
@@ -59,12 +65,26 @@ def test_client_ip_trusts_forwarded_only_behind_proxy(settings):
     assert spam.client_ip(garbage) == "10.0.0.1"
 
 
+@pytest.mark.django_db
 def test_rate_limit_counts_per_address_and_scope():
     factory = RequestFactory()
     one, two = factory.post("/", REMOTE_ADDR="192.0.2.1"), factory.post("/", REMOTE_ADDR="192.0.2.2")
     for _ in range(spam.RATE_LIMIT):
         assert not spam.over_limit(one, "test")
-        spam.record_submission(one, "test")
-    assert spam.over_limit(one, "test")
+        assert spam.claim_submission(one, "test")
+    assert spam.over_limit(one, "test") and not spam.claim_submission(one, "test")
     assert not spam.over_limit(two, "test") and not spam.over_limit(one, "other")
     assert "192.0.2.1" not in spam._rate_key(one, "test")
+    SubmissionWindow.objects.update(started_at=timezone.now() - timedelta(seconds=spam.RATE_WINDOW_SECONDS))
+    assert not spam.over_limit(one, "test") and spam.claim_submission(one, "test")  # a new window
+    assert SubmissionWindow.objects.get(key=spam._rate_key(one, "test")).count == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="needs PostgreSQL: SQLite serializes all writes, so there is no race to test")
+def test_fifty_parallel_posts_from_one_address_get_exactly_the_limit():
+    request = RequestFactory().post("/", REMOTE_ADDR="192.0.2.7")
+    claimed = race([lambda: spam.claim_submission(request, "race") for _ in range(50)])
+    assert claimed.count(True) == spam.RATE_LIMIT
+    assert SubmissionWindow.objects.get().count == spam.RATE_LIMIT

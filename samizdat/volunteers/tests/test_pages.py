@@ -7,6 +7,7 @@ import time
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from lxml import html
 
 from samizdat.core import spam
 from samizdat.core.models import OutletSettings
@@ -147,12 +148,15 @@ def test_too_fast_or_tampered_timestamp(client, pages, smtp_server, token):
     assert ContactMessage.objects.count() == 0 and smtp_server == []
 
 
-def test_sixth_submission_from_one_address_is_429(client, pages, smtp_server):
+def test_sixth_submission_from_one_address_is_429_with_the_text_kept(client, pages, smtp_server):
     for _ in range(5):
         assert client.post("/contact/", message()).status_code == 302
-    response = client.post("/contact/", message())
-    assert response.status_code == 429
-    assert "Too many submissions" in response.content.decode()
+    response = client.post("/contact/", message(message="A sixth message, typed with care."))
+    assert response.status_code == 429 and response["Retry-After"] == "600"
+    page = html.fromstring(response.content)
+    alerts = " ".join(alert.text_content() for alert in page.cssselect('[role="alert"]'))
+    assert "Please wait ten minutes" in alerts
+    assert page.cssselect("textarea")[0].text_content().strip() == "A sixth message, typed with care."
     assert ContactMessage.objects.count() == 5
     assert client.post("/contact/", message(), REMOTE_ADDR="198.51.100.7").status_code == 302
 
