@@ -299,6 +299,7 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "SAMEORIGIN"
+CSRF_FAILURE_VIEW = "samizdat.core.views.csrf_failure"
 # W019: Wagtail's live preview frames the site's own pages, so SAMEORIGIN, not DENY.
 # W021: joining the HSTS preload list is the owner's decision (SECURE_HSTS_PRELOAD=1).
 SILENCED_SYSTEM_CHECKS = ["security.W019", "security.W021"]

@@ -1,9 +1,38 @@
-"""Error pages in the site's design."""
+"""Error pages in the site's design.
+
+None of these views reads the request's body: a malformed one (a form post in latin-1, a broken
+multipart) is often why they run, and Django's own 400/403 views, decorated with
+`requires_csrf_token`, parse it again and turn a 400 into a 500.
+"""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
+from django.utils.translation import gettext_lazy as _
+
+
+def error_page(request: HttpRequest, status: int, title: str, explanation: str) -> HttpResponse:
+    """A 4xx page in the site's design (templates/error.html) saying what went wrong."""
+    context = {"error_title": title, "error_explanation": explanation}
+    return HttpResponse(loader.render_to_string("error.html", context, request), status=status)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return error_page(request, 400, _("Bad request"), _(
+        "The site could not read what your browser sent. If you were sending a form, go back, "
+        "reload the page and send it again."))
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return error_page(request, 403, _("Not allowed"), _("You may not see this page."))
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without its security token (an old page, blocked cookies, another site)."""
+    return error_page(request, 403, _("This form has expired"), _(
+        "For your security, forms work only for a while after the page was opened, and need "
+        "cookies allowed for this site. Go back, reload the page and send the form again."))
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +61,32 @@ def test_head_request_works(client, archive):
 @pytest.mark.parametrize("path", ["/ñandú/", "/labor/२०२४/", "/labor/2024/01/" + "x" * 300 + "/"])
 def test_unusual_characters_in_paths_are_404(client, archive, path):
     assert client.get(path).status_code == 404
+
+
+MALFORMED_BODIES = [
+    ("application/x-www-form-urlencoded; charset=latin-1", b"name=Jos%E9&csrfmiddlewaretoken=x"),
+    ("application/x-www-form-urlencoded; charset=no-such-charset", b"name=x"),
+    ("multipart/form-data", b"name=x"),  # no boundary
+    ("multipart/form-data; boundary=zz", b"--zz\r\nContent-Disposition: form-data\r\n\r\nx"),
+    ("multipart/form-data; boundary=zz; charset=latin-1", b"--zz\r\nbroken"),
+    ("text/plain; charset=utf-8", b"\x00\xff\xfe"),
+]
+
+
+@pytest.mark.parametrize(("content_type", "body"), MALFORMED_BODIES)
+@pytest.mark.parametrize("path", ["/", "/labor/", "/search/", "/newsletter/subscribe/", "/admin/login/",
+                                  "/es/", "/no-such-page/"])
+def test_malformed_posts_with_a_csrf_cookie_get_a_4xx_page_in_the_site_design(archive, path, content_type,
+                                                                               body):
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    client.cookies["csrftoken"] = "a" * 32
+    response = client.generic("POST", path, body, content_type=content_type)
+    assert 400 <= response.status_code < 500, (path, content_type, response.status_code)
+    if response.status_code in (400, 403):
+        assert b"The Test Ledger" in response.content, response.content[:200]
+
+
+def test_a_form_sent_without_its_csrf_token_gets_a_page_in_the_site_design(archive):
+    response = Client(enforce_csrf_checks=True).post("/admin/login/", {"username": "a", "password": "b"})
+    assert response.status_code == 403
+    assert b"This form has expired" in response.content and b"The Test Ledger" in response.content
