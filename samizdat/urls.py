@@ -3,12 +3,12 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path, re_path
-from django.views.static import serve as serve_static_file
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from samizdat.core import routing
+from samizdat.core import views as core_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -22,7 +22,7 @@ urlpatterns = [
 
 if settings.SERVE_MEDIA:
     urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve_static_file, {"document_root": settings.MEDIA_ROOT}),
+        re_path(r"^media/(?P<path>.*)$", core_views.serve_media),
     ]
 
 # Wagtail's password/login helpers as they are; pages through our one-query router.

@@ -1,4 +1,4 @@
-"""Error pages in the site's design.
+"""Error pages in the site's design, and uploaded media for a server that serves its own.
 
 None of these views reads the request's body: a malformed one (a form post in latin-1, a broken
 multipart) is often why they run, and Django's own 400/403 views, decorated with
@@ -7,9 +7,25 @@ multipart) is often why they run, and Django's own 400/403 views, decorated with
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+import posixpath
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
+from django.views.static import serve as serve_static_file
+
+# Media folders never served as files: documents go through Wagtail's document view, which applies
+# collection restrictions (password, login) and counts downloads.
+PRIVATE_MEDIA_FOLDERS = frozenset({"documents"})
+
+
+def serve_media(request: HttpRequest, path: str) -> HttpResponse:
+    """An uploaded file under MEDIA_ROOT (when the app serves media itself), never a document."""
+    normalized = posixpath.normpath(path.replace("\\", "/")).lstrip("/")
+    if normalized.split("/", 1)[0] in PRIVATE_MEDIA_FOLDERS:
+        raise Http404("Documents are served at /documents/.")
+    return serve_static_file(request, normalized, document_root=settings.MEDIA_ROOT)
 
 
 def error_page(request: HttpRequest, status: int, title: str, explanation: str) -> HttpResponse:

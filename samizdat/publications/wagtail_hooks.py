@@ -12,9 +12,12 @@ from samizdat.publications.services import record_download
 from samizdat.publications.views import downloads_report
 
 
-@hooks.register("before_serve_document")
+@hooks.register("before_serve_document", order=100)
 def count_download(document, request: HttpRequest) -> None:
-    """One download per GET of a document; neither address, agent nor cookie is kept."""
+    """One download per GET of a document; neither address, agent nor cookie is kept.
+
+    Runs after Wagtail's own check of the collection's restrictions (order 0), so a request that
+    is asked for a password or a login counts nothing."""
     if request.method == "GET":
         record_download(document.pk)
 

@@ -8,10 +8,12 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from wagtail.models import BaseViewRestriction, Collection, CollectionViewRestriction
 
 from samizdat.demo.pdf import minimal_pdf
 from samizdat.publications.models import DownloadCount
 from samizdat.publications.services import download_totals, record_download
+from samizdat.publications.tests.conftest import make_document
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +74,34 @@ def test_admin_report_lists_totals(admin_client, client, catalogue):
     assert response.status_code == 200
     assert b"Why Unions" in response.content
     assert client.get("/admin/reports/downloads/").status_code == 302
+
+
+@pytest.mark.parametrize("restriction", [BaseViewRestriction.PASSWORD, BaseViewRestriction.LOGIN])
+def test_restricted_documents_are_never_served_as_media_files(client, restriction):
+    """A document in a restricted collection: its file is unreachable under /media/ by any spelling,
+    and /documents/ asks for the password or a login and counts nothing until then."""
+    members = Collection.get_first_root_node().add_child(name="Members only")
+    CollectionViewRestriction.objects.create(collection=members, restriction_type=restriction,
+                                             password="solidarity")
+    document = make_document("Internal bulletin", "internal.pdf")
+    document.collection = members
+    document.save()
+    name = document.file.name
+    assert name.startswith("documents/")
+    for path in (name, name.replace("documents/", "images/../documents/"), "./" + name, "/" + name,
+                 name.replace("/", "\\\\")):
+        response = client.get(f"/media/{path}")
+        assert response.status_code == 404, path
+    response = client.get(document.url)
+    assert response.status_code in (200, 302)
+    assert not getattr(response, "streaming", False) and b"%PDF" not in response.content
+    assert not DownloadCount.objects.filter(document=document).exists()
+    if restriction == BaseViewRestriction.PASSWORD:
+        assert b'name="password"' in response.content
+    else:
+        assert "login" in response["Location"]
+
+
+def test_images_are_still_served_as_media_files(client, outlet):
+    rendition = outlet.image.get_rendition("width-100")
+    assert client.get(rendition.url).status_code == 200
