@@ -17,13 +17,23 @@ PORT=${PORT:-8000}
 scheduler=$!
 trap 'kill $scheduler 2>/dev/null || true' EXIT
 
+# The password load_demo made on first load (never a fixed one: see load_demo's docstring).
+logins="${SAMIZDAT_VAR_DIR:-var}/demo-logins.txt"
+if [ -n "${DEMO_ADMIN_PASSWORD:-}" ]; then
+  password="(DEMO_ADMIN_PASSWORD)"
+elif [ -r "$logins" ]; then
+  password=$(head -n1 "$logins")
+else
+  password="(the one given when the demo was loaded)"
+fi
+
 cat <<BANNER
 
   Samizdat demo outlet: http://localhost:${PORT}/   (Spanish: http://localhost:${PORT}/es/)
   Admin: http://localhost:${PORT}/admin/
-    admin     / ${DEMO_ADMIN_PASSWORD:-samizdat-demo}   (superuser)
-    editor    / ${DEMO_ADMIN_PASSWORD:-samizdat-demo}   (writes and submits for review)
-    moderator / ${DEMO_ADMIN_PASSWORD:-samizdat-demo}   (approves and publishes)
+    admin     / ${password}   (superuser)
+    editor    / ${password}   (writes and submits for review)
+    moderator / ${password}   (approves and publishes)
 
 BANNER
 "$PY" manage.py runserver "${HOST}:${PORT}"

@@ -59,7 +59,6 @@ from samizdat.demo import content as C
 from samizdat.home.models import FeaturedStory, HomePage, SectionBlock
 from samizdat.people.models import PeopleIndexPage, Person
 
-DEFAULT_PASSWORD = "samizdat-demo"
 USERS = (
     ("admin", "Ada", "Admin", None),
     ("editor", "Eli", "Editor", "Editors"),
@@ -91,8 +90,7 @@ def demo_exists() -> bool:
     return HomePage.objects.filter(slug=C.HOME_SLUG).exists()
 
 
-def load_demo(password: str = DEFAULT_PASSWORD, log: Callable[[str], None] | None = None
-              ) -> DemoSummary | None:
+def load_demo(password: str, log: Callable[[str], None] | None = None) -> DemoSummary | None:
     """Create the demo outlet; return what was made, or None if it was already there."""
     if demo_exists():
         return None

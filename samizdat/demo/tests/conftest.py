@@ -18,6 +18,9 @@ def media_root(tmp_path_factory):
         yield path
 
 
+DEMO_PASSWORD = "red-ledger-test-login-7"
+
+
 @pytest.fixture(scope="module")
 def loaded_demo(django_db_setup, django_db_blocker, media_root) -> str:
     """Run `load_demo` once for the whole module (it takes a few seconds) and roll it back after.
@@ -26,6 +29,6 @@ def loaded_demo(django_db_setup, django_db_blocker, media_root) -> str:
     """
     with django_db_blocker.unblock(), transaction.atomic():
         out = StringIO()
-        call_command("load_demo", stdout=out)
+        call_command("load_demo", password=DEMO_PASSWORD, stdout=out)
         yield out.getvalue()
         transaction.set_rollback(True)

@@ -29,7 +29,7 @@ from samizdat.campaigns.models import CampaignPage, Donation
 from samizdat.core.models import OutletImage, OutletSettings
 from samizdat.core.video import parse_video_url
 from samizdat.demo import content, federation
-from samizdat.demo.loader import DEFAULT_PASSWORD
+from samizdat.demo.tests.conftest import DEMO_PASSWORD
 from samizdat.events.models import EventPage
 from samizdat.home.models import HomePage
 from samizdat.importers.models import ImportRecord
@@ -198,7 +198,7 @@ def test_front_pages_are_curated():
 def test_users_and_groups():
     users = get_user_model().objects
     admin = users.get(username="admin")
-    assert admin.is_superuser and admin.check_password(DEFAULT_PASSWORD)
+    assert admin.is_superuser and admin.check_password(DEMO_PASSWORD)
     assert users.get(username="editor").groups.filter(name="Editors").exists()
     assert users.get(username="moderator").groups.filter(name="Moderators").exists()
 
@@ -206,7 +206,7 @@ def test_users_and_groups():
 def test_second_run_changes_nothing():
     before = counts()
     out = StringIO()
-    call_command("load_demo", stdout=out)
+    call_command("load_demo", stdout=out)  # DEBUG off and no password: nothing to load, no refusal
     assert "Demo outlet already loaded" in out.getvalue()
     assert counts() == before
 

@@ -21,7 +21,7 @@ def test_failure_rolls_everything_back(settings, tmp_path):
     # Fail once the homes and sections exist, the site moved and the welcome page is gone.
     with mock.patch.object(loader._DemoLoader, "_indexes", side_effect=RuntimeError("boom")):
         with pytest.raises(RuntimeError, match="boom"):
-            loader.load_demo()
+            loader.load_demo(password="red-ledger-test-login-7")
     assert not loader.demo_exists()
     assert Page.objects.count() == pages_before
     assert not HomePage.objects.exists()
