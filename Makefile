@@ -24,8 +24,8 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 
 run: $(VENV)/.installed
 	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 $(PY) manage.py load_demo
-	DEBUG=1 $(PY) manage.py rebuild_search_index
+	DEBUG=1 TASKS_BACKEND=immediate $(PY) manage.py load_demo
+	DEBUG=1 TASKS_BACKEND=immediate $(PY) manage.py rebuild_search_index
 	DEBUG=1 HOST=$(HOST) PORT=$(PORT) bash scripts/serve-dev.sh
 
 lint: $(VENV)/.installed-test

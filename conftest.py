@@ -51,6 +51,15 @@ on_own_sqlite = pytest.mark.skipif(
 
 
 ROOT = Path(__file__).parent
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def pytest_configure(config) -> None:
+    """Tasks run in the test's own request and transaction (the deployed default is a queue that
+    a worker drains); a test that wants the queue sets TASKS itself."""
+    from django.test.utils import override_settings
+
+    override_settings(TASKS=IMMEDIATE_TASKS).enable()  # sends setting_changed: django_tasks resets
 
 
 def free_port() -> int:
@@ -85,7 +94,7 @@ def own_sqlite_manage(tmp_path: Path, migrated_sqlite: Path, smtp_port: int,
             if key not in dropped and not key.startswith(("EMAIL_", "NEWSLETTER_"))}
     env = {**base, "SECRET_KEY": "x" * 50, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
            "MEDIA_ROOT": str(tmp_path / "media"), "CACHE_DIR": str(tmp_path / "cache"),
-           "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(smtp_port), **settings}
+           "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(smtp_port), "TASKS_BACKEND": "immediate", **settings}
 
     def start(*args: str, **extra: str) -> subprocess.Popen:
         return subprocess.Popen([sys.executable, "manage.py", *args], cwd=ROOT, env={**env, **extra},

@@ -1,8 +1,9 @@
 """Samizdat settings: one module, every value read from the environment.
 
 Each variable below has a documented default (see README, "Configuration").
-With nothing set, DEBUG is off and SECRET_KEY is required; `make run` sets DEBUG=1,
-which gives the embedded default: SQLite, in-process tasks, local-memory cache.
+With nothing set, DEBUG is off and SECRET_KEY is required; `make run` sets DEBUG=1. The embedded
+default needs no server: SQLite, a file cache, and tasks queued in the database for a
+`db_worker` process that `make run` starts beside the web server.
 """
 
 from __future__ import annotations
@@ -177,10 +178,11 @@ else:
         }
     }
 
-# Background tasks: "immediate" runs them in-process (the embedded default),
-# "database" queues them in the database for `manage.py db_worker`,
-# "redis" queues them in Redis (RQ) for `manage.py rqworker`.
-TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate")
+# Background tasks never run in a reader's request: "database" (the default) queues them in the
+# database for `manage.py db_worker` (which `make run` and `make serve` start), "redis" queues them
+# in Redis (RQ) for `manage.py rqworker`. "immediate" runs them in-process, in the request: for
+# the test suite and one-off commands only (a slow mail server would hold up every form post).
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
 _TASK_BACKENDS = {
     "immediate": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
@@ -267,8 +269,9 @@ EMAIL_PORT = env_number("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-# Seconds before a silent mail server is given up on (a newsletter batch then retries later).
-EMAIL_TIMEOUT = env_number("EMAIL_TIMEOUT", 60)
+# Seconds before a silent mail server is given up on (a newsletter batch then retries later);
+# short, so that no worker waits on it for long.
+EMAIL_TIMEOUT = env_number("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsroom@localhost")
 
 # Public forms (volunteers, contact): accepted submissions per hashed address per 10 minutes,

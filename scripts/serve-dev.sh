@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Serve the demo outlet for `make run`; every minute, scheduled pages go live, due event reminders and
+# Serve the demo outlet for `make run`, with the task worker beside it; every minute, scheduled pages go live, due event reminders and
 # newsletter digests go out (to the console), newsletter sends a dead worker left are resumed, and
 # fediverse deliveries due for a retry are queued again.
 set -euo pipefail
@@ -15,7 +15,10 @@ PORT=${PORT:-8000}
     "$PY" manage.py retry_federation_deliveries >/dev/null 2>&1 || true
   done ) &
 scheduler=$!
-trap 'kill $scheduler 2>/dev/null || true' EXIT
+# The task worker: mail, renditions, search indexing and deliveries run here, never in a request.
+"$PY" manage.py db_worker --interval 1 &
+worker=$!
+trap 'kill $scheduler $worker 2>/dev/null || true' EXIT
 
 # The password load_demo made on first load (never a fixed one: see load_demo's docstring).
 logins="${SAMIZDAT_VAR_DIR:-var}/demo-logins.txt"

@@ -28,7 +28,7 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     base = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "TASKS_BACKEND"}}
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, capture_output=True, text=True,
-        timeout=180, env={**base, "SECRET_KEY": "x" * 50, **env},
+        timeout=180, env={**base, "SECRET_KEY": "x" * 50, "TASKS_BACKEND": "immediate", **env},
     )
 
 
