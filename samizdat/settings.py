@@ -15,6 +15,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from samizdat.core import csp as csp_policies
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("SAMIZDAT_VAR_DIR", BASE_DIR / "var"))
 
@@ -94,6 +96,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "csp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -115,6 +118,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "axes.middleware.AxesMiddleware",
+    "samizdat.core.csp.SiteCSPMiddleware",
 ]
 
 ROOT_URLCONF = "samizdat.urls"
@@ -323,6 +327,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "SAMEORIGIN"
 CSRF_FAILURE_VIEW = "samizdat.core.views.csrf_failure"
+# Content-Security-Policy (django-csp): strict on readers' pages, Wagtail's needs in the admin.
+_MEDIA_ORIGIN = f"https://{os.environ['S3_CUSTOM_DOMAIN']}" if os.environ.get("S3_CUSTOM_DOMAIN") else ""
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": csp_policies.public_policy(media_origin=_MEDIA_ORIGIN),
+}
+SAMIZDAT_ADMIN_CSP = csp_policies.admin_policy(media_origin=_MEDIA_ORIGIN)
 # W019: Wagtail's live preview frames the site's own pages, so SAMEORIGIN, not DENY.
 # W021: joining the HSTS preload list is the owner's decision (SECURE_HSTS_PRELOAD=1).
 SILENCED_SYSTEM_CHECKS = ["security.W019", "security.W021"]

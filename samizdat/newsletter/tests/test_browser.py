@@ -84,15 +84,16 @@ def test_send_progress_moves_while_the_send_runs(live_server, browser, outlet):
 
     ids = list(Delivery.objects.filter(send=send).order_by("pk").values_list("pk", flat=True))
     Delivery.objects.filter(pk__in=ids[:2]).update(state=Delivery.State.SENT)
-    page.wait_for_function("document.querySelector('[data-field=\"done\"]').textContent === '2'",
+    page.wait_for_function("() => document.querySelector('[data-field=\"done\"]').textContent === '2'",
                            timeout=10000)
     assert page.locator('[data-count="sent"]').inner_text() == "2"
     assert page.locator('[data-count="queued"]').inner_text() == "2"
 
     Delivery.objects.filter(pk__in=ids[2:]).update(state=Delivery.State.FAILED, error="550 no such user")
     Send.objects.filter(pk=send.pk).update(status=Send.Status.DONE)
-    page.wait_for_function("document.querySelector('[data-field=\"status_label\"]').textContent === 'Done'",
-                           timeout=10000)
+    page.wait_for_function(
+        "() => document.querySelector('[data-field=\"status_label\"]').textContent === 'Done'",
+        timeout=10000)
     # The page reloads once the send ends, to list the failed recipients.
     page.get_by_role("cell", name="550 no such user").first.wait_for(timeout=10000)
     assert page.locator('[data-field="hint"]').count() == 0
