@@ -120,7 +120,7 @@ def _read_reports(body: bytes) -> list[dict] | str:
         email, kind, reason = report.get("email"), report.get("type"), report.get("reason", "")
         if not isinstance(email, str) or "@" not in email or len(email) > 254:
             return _("Report %(number)d: \"email\" must be an email address.") % {"number": number}
-        if kind not in kinds:
+        if not isinstance(kind, str) or kind not in kinds:
             return _("Report %(number)d: \"type\" must be one of hard, soft, complaint.") % {"number": number}
         if not isinstance(reason, str):
             return _("Report %(number)d: \"reason\" must be text.") % {"number": number}
