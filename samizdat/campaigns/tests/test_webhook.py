@@ -140,6 +140,14 @@ def _header_stale(payload: bytes) -> str:
     return stripe_signature(payload, at=int(time.time()) - 301)  # the tolerance is 300 seconds
 
 
+def _header_future(payload: bytes) -> str:
+    return stripe_signature(payload, at=int(time.time()) + 3600)  # replayable for an hour
+
+
+def _header_far_future(payload: bytes) -> str:
+    return stripe_signature(payload, at=2**70)  # beyond what a timestamp column holds
+
+
 def _header_unreadable(payload: bytes) -> str:
     return "v1=" + stripe_signature(payload).split("v1=")[1]  # no timestamp
 
@@ -149,9 +157,10 @@ def _header_other_scheme(payload: bytes) -> str:
 
 
 @pytest.mark.parametrize("make_header", [
-    _header_forged, _header_wrong_secret, _header_stale, _header_unreadable, _header_other_scheme,
+    _header_forged, _header_wrong_secret, _header_stale, _header_future, _header_far_future,
+    _header_unreadable, _header_other_scheme,
     lambda payload: "",  # no Stripe-Signature header at all
-], ids=["forged", "wrong-secret", "stale", "no-timestamp", "other-scheme", "missing"])
+], ids=["forged", "wrong-secret", "stale", "future", "far-future", "no-timestamp", "other-scheme", "missing"])
 def test_unverified_events_are_refused_and_change_nothing(client, campaign, make_header):
     donation = stripe_gift(campaign)
     payload = stripe_event("checkout.session.completed", session(donation))
@@ -159,6 +168,18 @@ def test_unverified_events_are_refused_and_change_nothing(client, campaign, make
     assert response.status_code == 400 and b"Signature check failed" in response.content
     donation.refresh_from_db()
     assert donation.status == "pending" and not StripeEvent.objects.exists() and not Payment.objects.exists()
+
+
+def test_a_little_clock_skew_is_allowed_but_not_more_than_the_tolerance(client, campaign, settings):
+    donation = stripe_gift(campaign)
+    payload = stripe_event("checkout.session.completed", session(donation))
+    ahead = post(client, payload, stripe_signature(payload, at=int(time.time()) + 310))
+    assert ahead.status_code == 400 and b"ahead of our clock" in ahead.content
+    settings.STRIPE_WEBHOOK_TOLERANCE = 60  # a tighter tolerance bounds the future as tightly
+    assert post(client, payload, stripe_signature(payload, at=int(time.time()) + 120)).status_code == 400
+    assert not StripeEvent.objects.exists() and not Payment.objects.exists()
+    assert outcome(client, payload, stripe_signature(payload, at=int(time.time()) + 30)) == "handled"
+    assert ledger(donation) == [3000]
 
 
 def test_a_body_changed_after_signing_is_refused(client, campaign):
