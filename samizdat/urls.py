@@ -36,5 +36,6 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
+handler400 = "samizdat.core.views.bad_request"
 handler404 = "samizdat.core.views.page_not_found"
 handler500 = "samizdat.core.views.server_error"
