@@ -34,7 +34,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from wagtail.models import Page, Site
 
-from samizdat.core.sanitize import sanitize_html
+from samizdat.core.sanitize import sanitize_remote_html
 from samizdat.federation import actors, delivery
 from samizdat.federation.models import Actor, Follower, ReceivedActivity, RemoteActor, Reply
 from samizdat.federation.remote import (
@@ -233,7 +233,7 @@ def reply_fields(obj: dict) -> dict:
         content = values[0] if values else ""
     published = parse_datetime(obj["published"]) if isinstance(obj.get("published"), str) else None
     url = next((item for item in refs(obj.get("url")) if item.startswith(("https://", "http://"))), "")
-    fields = {"content": sanitize_html(content), "url": url if len(url) <= URL_MAX else ""}
+    fields = {"content": sanitize_remote_html(content), "url": url if len(url) <= URL_MAX else ""}
     if published is not None and published.tzinfo is not None:
         fields["published"] = published
     return fields
