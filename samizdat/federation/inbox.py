@@ -25,6 +25,7 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import Resolver404, resolve
@@ -82,7 +83,10 @@ def read_body(request: HttpRequest) -> bytes:
     length = request.META.get("CONTENT_LENGTH") or ""
     if length.strip().isdigit() and int(length) > limit:
         raise too_big
-    body = request.read(limit + 1)
+    try:
+        body = request.read(limit + 1)
+    except RequestDataTooBig:  # a chunked body past the site's cap for this path (core.limits)
+        raise too_big from None
     if len(body) > limit:
         raise too_big
     return body

@@ -4,6 +4,8 @@ caps; the admin keeps Django's and Wagtail's, so editors still upload large file
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -37,6 +39,14 @@ def test_the_inbox_and_webhooks_have_their_own_caps(client, outlet, settings):
     over = client.post("/ap/inbox", b" " * (settings.FEDERATION_MAX_INBOX_BYTES + 1),
                        content_type="application/activity+json")
     assert over.status_code == 413
+
+
+def test_a_chunked_body_over_the_inbox_cap_gets_the_inbox_s_413(client, outlet, settings):
+    body = b" " * (settings.REQUEST_BODY_LIMITS["/ap/"] + 1)
+    stream = {"wsgi.input": io.BytesIO(body), "wsgi.input_terminated": True}
+    response = client.generic("POST", "/ap/inbox", b"x", content_type="application/activity+json",
+                              CONTENT_LENGTH="", **stream)
+    assert response.status_code == 413 and "larger than" in response.json()["error"]
 
 
 def test_editors_still_upload_large_documents(boss, outlet):
