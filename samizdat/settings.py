@@ -112,6 +112,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "samizdat.core.limits.RequestBodyLimitMiddleware",  # before anything reads request.POST
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -315,6 +316,23 @@ FEDERATION_FETCH_TIMEOUT = env_number("FEDERATION_FETCH_TIMEOUT", 10)  # seconds
 FEDERATION_RETRY_HOURS = env_number("FEDERATION_RETRY_HOURS", 48)  # give a delivery up after this
 # Let fediverse requests reach private and local addresses (127.0.0.1, 10.x, ::1…): for tests only.
 FEDERATION_ALLOW_PRIVATE_ADDRESSES = env_bool("FEDERATION_ALLOW_PRIVATE_ADDRESSES", False)
+
+# Request bodies. Django's caps hold everywhere (the admin's uploads included: file contents do
+# not count towards DATA_UPLOAD_MAX_MEMORY_SIZE, and files over FILE_UPLOAD_MAX_MEMORY_SIZE go to a
+# temporary file); Wagtail's page editor posts a field per block, hence the many fields.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_number("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_number("FILE_UPLOAD_MAX_MEMORY_SIZE", int(2.5 * 1024 * 1024))
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_number("DATA_UPLOAD_MAX_NUMBER_FIELDS", 10000)
+DATA_UPLOAD_MAX_NUMBER_FILES = env_number("DATA_UPLOAD_MAX_NUMBER_FILES", 100)
+# Readers' forms take much less (samizdat.core.limits): every public address takes at most
+# PUBLIC_MAX_BODY_BYTES (larger: 413), except these path prefixes (None: Django's caps only).
+PUBLIC_MAX_BODY_BYTES = env_number("PUBLIC_MAX_BODY_BYTES", 64 * 1024)
+REQUEST_BODY_LIMITS = {
+    "/admin/": None,
+    "/ap/": FEDERATION_MAX_INBOX_BYTES,  # the inboxes also check it themselves
+    "/campaigns/stripe/webhook/": 1024 * 1024,  # the views' own limits are smaller
+    "/newsletter/bounces/": 1024 * 1024,
+}
 
 # Security (production): HTTPS by default, off with the variables for a plain-HTTP box.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

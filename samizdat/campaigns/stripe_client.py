@@ -7,6 +7,7 @@ STRIPE_API_BASE (tests point it at a local server standing in for Stripe's API).
 from __future__ import annotations
 
 import json
+import time
 
 import stripe
 from django.conf import settings
@@ -106,18 +107,30 @@ def portal_url(customer_id: str, return_url: str) -> str:
     return url
 
 
+MAX_CLOCK_SKEW = 300  # seconds a signature's time may be ahead of ours (never more than the tolerance)
+
+
 def verified_event(payload: bytes, signature_header: str) -> tuple[dict, int]:
     """The event in a webhook request, checked with Stripe's own verification (the signature, and
-    a timestamp no older than STRIPE_WEBHOOK_TOLERANCE); returns (event, the signature's timestamp).
+    a timestamp no older than STRIPE_WEBHOOK_TOLERANCE) and ours (a timestamp no further ahead of
+    our clock than the tolerance, at most MAX_CLOCK_SKEW: Stripe's check bounds only the past, and
+    a request signed for a future time could be replayed until then); returns (event, the
+    signature's timestamp).
 
-    Raises stripe.SignatureVerificationError for anything forged or stale, ValueError for a signed
-    body that is not a Stripe event.
+    Raises stripe.SignatureVerificationError for anything forged, stale or from the future,
+    ValueError for a signed body that is not a Stripe event.
     """
+    tolerance = settings.STRIPE_WEBHOOK_TOLERANCE
     stripe.WebhookSignature.verify_header(payload, signature_header, settings.STRIPE_WEBHOOK_SECRET,
-                                          tolerance=settings.STRIPE_WEBHOOK_TOLERANCE)
-    # The timestamp Stripe's check used: the header's first t=.
-    timestamp = int(next(part.split("=", 1)[1] for part in signature_header.split(",")
-                         if part.split("=", 1)[0] == "t"))
+                                          tolerance=tolerance)
+    # The timestamp Stripe's check used: the header's first t= (read as Stripe reads it).
+    timestamp = int(next(part.split("=", 2)[1] for part in signature_header.split(",")
+                         if part.split("=", 2)[0] == "t"))
+    ahead = min(tolerance, MAX_CLOCK_SKEW) if tolerance > 0 else MAX_CLOCK_SKEW
+    if timestamp > time.time() + ahead:
+        raise stripe.SignatureVerificationError(
+            f"Timestamp ahead of our clock by more than {ahead} seconds ({timestamp})",
+            signature_header, payload)
     event = json.loads(payload)
     if not (isinstance(event, dict) and event.get("object") == "event"
             and isinstance(event.get("id"), str) and event["id"]

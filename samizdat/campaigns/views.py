@@ -174,7 +174,12 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
                                       content_type="text/plain")
     except ValueError:
         return HttpResponseBadRequest("Not a Stripe event.", content_type="text/plain")
-    outcome = webhooks.handle_event(event, signed_at)
+    try:
+        outcome = webhooks.handle_event(event, signed_at)
+    except webhooks.MalformedEvent as error:
+        logger.warning("Stripe event %s (%s) refused, nothing stored: %s", event["id"][:255],
+                       event["type"][:100], error)
+        return HttpResponseBadRequest(f"Malformed event: {error}.", content_type="text/plain")
     if outcome == webhooks.Outcome.REPLAY:
         return HttpResponseBadRequest("This exact request was already received (replay).",
                                       content_type="text/plain")

@@ -1,12 +1,16 @@
 """Sanitizing HTML that comes from outside (imports): allow-lists, nothing executable survives.
 
 `sanitize_html` keeps structure, text formatting, links, images, tables and figures;
-`sanitize_rich_text` keeps only what an article's paragraph block (Wagtail rich text) allows.
+`sanitize_rich_text` keeps only what an article's paragraph block (Wagtail rich text) allows;
+`sanitize_remote_html` is `sanitize_html` for what other servers' users wrote, shown to our editors:
+no images (each becomes a link to it, "[image: its alt text]", so none loads in the editor's
+browser: no tracking pixels, no leak of editors' addresses) and every link rel="nofollow" too.
 Both drop scripts, styles, event handlers, iframes, and any URL that is not http(s) (or mailto: for links).
 """
 
 from __future__ import annotations
 
+import html
 import re
 from urllib.parse import unquote, urlsplit
 
@@ -85,6 +89,21 @@ _rich_text_cleaner = nh3.Cleaner(
 )
 
 
+_remote_cleaner = nh3.Cleaner(
+    tags=_HTML_TAGS - {"img"},
+    clean_content_tags=_DROP_WITH_CONTENT,
+    attributes=_HTML_ATTRIBUTES,
+    attribute_filter=_url_filter,
+    url_schemes=_LINK_SCHEMES,
+    link_rel="noopener noreferrer nofollow",
+    strip_comments=True,
+)
+# An <img> as nh3 writes it: attribute values double-quoted, with any '"' in them as &quot;.
+_IMG = re.compile(r"<img((?:\s+[^\s=>/]+(?:=\"[^\"]*\")?)*)\s*/?>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r"([^\s=>/]+)(?:=\"([^\"]*)\")?")
+ALT_MAX = 200
+
+
 def sanitize_html(html: str) -> str:
     """Sanitized HTML for display as-is: structure, formatting, links, images, tables; nothing executable."""
     return _html_cleaner.clean(html or "")
@@ -93,3 +112,18 @@ def sanitize_html(html: str) -> str:
 def sanitize_rich_text(html: str) -> str:
     """Sanitized HTML restricted to what an article paragraph (Wagtail rich text) allows."""
     return _rich_text_cleaner.clean(html or "")
+
+
+def _image_as_link(match: re.Match) -> str:
+    attributes = {name.lower(): html.unescape(value or "") for name, value in _ATTRIBUTE.findall(match[1])}
+    alt = " ".join(attributes.get("alt", "").split())[:ALT_MAX]
+    label = html.escape(f"[image: {alt}]" if alt else "[image]", quote=False)
+    src = attributes.get("src", "")
+    return f'<a href="{html.escape(src)}">{label}</a>' if src else label
+
+
+def sanitize_remote_html(text: str) -> str:
+    """`sanitize_html` without images (each a link to it instead) and with nofollow links: for
+    HTML from other servers shown in our admin, where a remote image would load in an editor's
+    browser. Safe to apply again to its own output or to HTML already sanitized."""
+    return _remote_cleaner.clean(_IMG.sub(_image_as_link, _html_cleaner.clean(text or "")))

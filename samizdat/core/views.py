@@ -10,6 +10,7 @@ from __future__ import annotations
 import posixpath
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
@@ -34,7 +35,21 @@ def error_page(request: HttpRequest, status: int, title: str, explanation: str) 
     return HttpResponse(loader.render_to_string("error.html", context, request), status=status)
 
 
+# Bodies refused for their size (samizdat.core.limits, Django's own caps): 413, not 400.
+TOO_LARGE = (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
+
+
+def request_too_large(request: HttpRequest) -> HttpResponse:
+    """413: the body was larger than this address takes (see samizdat.core.limits)."""
+    return error_page(request, 413, _("Too much sent"), _(
+        "What was sent is larger than this form takes, so nothing was saved. Please go back, "
+        "shorten it and try again."))
+
+
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """400, or 413 when the body was too large or had too many fields or files."""
+    if isinstance(exception, TOO_LARGE):
+        return request_too_large(request)
     return error_page(request, 400, _("Bad request"), _(
         "The site could not read what your browser sent. If you were sending a form, go back, "
         "reload the page and send it again."))
@@ -58,3 +73,4 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 def server_error(request: HttpRequest) -> HttpResponse:
     """A 500 page that needs no database and no request context."""
     return HttpResponse(loader.render_to_string("500.html", {}), status=500)
+

@@ -25,6 +25,7 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import Resolver404, resolve
@@ -34,7 +35,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from wagtail.models import Page, Site
 
-from samizdat.core.sanitize import sanitize_html
+from samizdat.core.sanitize import sanitize_remote_html
 from samizdat.federation import actors, delivery
 from samizdat.federation.models import Actor, Follower, ReceivedActivity, RemoteActor, Reply
 from samizdat.federation.remote import (
@@ -82,7 +83,10 @@ def read_body(request: HttpRequest) -> bytes:
     length = request.META.get("CONTENT_LENGTH") or ""
     if length.strip().isdigit() and int(length) > limit:
         raise too_big
-    body = request.read(limit + 1)
+    try:
+        body = request.read(limit + 1)
+    except RequestDataTooBig:  # a chunked body past the site's cap for this path (core.limits)
+        raise too_big from None
     if len(body) > limit:
         raise too_big
     return body
@@ -233,7 +237,7 @@ def reply_fields(obj: dict) -> dict:
         content = values[0] if values else ""
     published = parse_datetime(obj["published"]) if isinstance(obj.get("published"), str) else None
     url = next((item for item in refs(obj.get("url")) if item.startswith(("https://", "http://"))), "")
-    fields = {"content": sanitize_html(content), "url": url if len(url) <= URL_MAX else ""}
+    fields = {"content": sanitize_remote_html(content), "url": url if len(url) <= URL_MAX else ""}
     if published is not None and published.tzinfo is not None:
         fields["published"] = published
     return fields

@@ -12,7 +12,10 @@ from __future__ import annotations
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+
+from samizdat.core.sanitize import sanitize_remote_html
 
 USERNAME_PATTERN = r"[a-z0-9_]{1,30}"
 validate_username = RegexValidator(
@@ -212,3 +215,9 @@ class Reply(models.Model):
 
     def __str__(self) -> str:
         return f"{self.remote}: {self.object_uri}"
+
+    @property
+    def content_html(self) -> str:
+        """The text to show editors: sanitized again, with images as links to them, so that no
+        remote image loads in the admin (replies stored before arrival dropped images had them)."""
+        return mark_safe(sanitize_remote_html(self.content))  # sanitized just now

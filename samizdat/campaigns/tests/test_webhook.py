@@ -140,6 +140,14 @@ def _header_stale(payload: bytes) -> str:
     return stripe_signature(payload, at=int(time.time()) - 301)  # the tolerance is 300 seconds
 
 
+def _header_future(payload: bytes) -> str:
+    return stripe_signature(payload, at=int(time.time()) + 3600)  # replayable for an hour
+
+
+def _header_far_future(payload: bytes) -> str:
+    return stripe_signature(payload, at=2**70)  # beyond what a timestamp column holds
+
+
 def _header_unreadable(payload: bytes) -> str:
     return "v1=" + stripe_signature(payload).split("v1=")[1]  # no timestamp
 
@@ -149,9 +157,10 @@ def _header_other_scheme(payload: bytes) -> str:
 
 
 @pytest.mark.parametrize("make_header", [
-    _header_forged, _header_wrong_secret, _header_stale, _header_unreadable, _header_other_scheme,
+    _header_forged, _header_wrong_secret, _header_stale, _header_future, _header_far_future,
+    _header_unreadable, _header_other_scheme,
     lambda payload: "",  # no Stripe-Signature header at all
-], ids=["forged", "wrong-secret", "stale", "no-timestamp", "other-scheme", "missing"])
+], ids=["forged", "wrong-secret", "stale", "future", "far-future", "no-timestamp", "other-scheme", "missing"])
 def test_unverified_events_are_refused_and_change_nothing(client, campaign, make_header):
     donation = stripe_gift(campaign)
     payload = stripe_event("checkout.session.completed", session(donation))
@@ -159,6 +168,18 @@ def test_unverified_events_are_refused_and_change_nothing(client, campaign, make
     assert response.status_code == 400 and b"Signature check failed" in response.content
     donation.refresh_from_db()
     assert donation.status == "pending" and not StripeEvent.objects.exists() and not Payment.objects.exists()
+
+
+def test_a_little_clock_skew_is_allowed_but_not_more_than_the_tolerance(client, campaign, settings):
+    donation = stripe_gift(campaign)
+    payload = stripe_event("checkout.session.completed", session(donation))
+    ahead = post(client, payload, stripe_signature(payload, at=int(time.time()) + 310))
+    assert ahead.status_code == 400 and b"ahead of our clock" in ahead.content
+    settings.STRIPE_WEBHOOK_TOLERANCE = 60  # a tighter tolerance bounds the future as tightly
+    assert post(client, payload, stripe_signature(payload, at=int(time.time()) + 120)).status_code == 400
+    assert not StripeEvent.objects.exists() and not Payment.objects.exists()
+    assert outcome(client, payload, stripe_signature(payload, at=int(time.time()) + 30)) == "handled"
+    assert ledger(donation) == [3000]
 
 
 def test_a_body_changed_after_signing_is_refused(client, campaign):
@@ -183,6 +204,60 @@ def test_signed_bodies_that_are_not_events_are_refused(client, campaign, payload
     response = post(client, payload)
     assert response.status_code == 400 and response.content == b"Not a Stripe event."
     assert not StripeEvent.objects.exists()
+
+
+BAD_AMOUNTS = ["abc", "3000", [3000], {"value": 3000}, 30.5, 3000.0, 10**30, -3000, True]
+
+
+def _malformed_events(donation: Donation) -> list[tuple[str, dict]]:
+    """Events a handler reads, each with one field of the wrong type or out of range."""
+    monthly_invoice = invoice(donation, 1)
+    return [
+        *[("checkout.session.completed", session(donation, amount_total=bad)) for bad in BAD_AMOUNTS],
+        ("checkout.session.completed", session(donation, amount_total=None)),  # paid, but how much?
+        *[("invoice.paid", invoice(donation, 1, amount=bad)) for bad in [*BAD_AMOUNTS, None]],
+        *[("charge.refunded", {**charge(1000), "amount_refunded": bad}) for bad in [*BAD_AMOUNTS, None]],
+        ("checkout.session.completed", session(donation, metadata=["donation_id", str(donation.pk)])),
+        ("checkout.session.completed", session(donation, metadata={"donation_id": donation.pk})),
+        ("checkout.session.completed", session(donation, client_reference_id=donation.pk, metadata=None)),
+        ("checkout.session.completed", session(donation, customer=12345)),
+        ("checkout.session.completed", session(donation, customer={"id": ["cus_1"]})),
+        ("checkout.session.completed", session(donation, payment_intent="pi_" + "1" * 300)),
+        ("checkout.session.completed", session(donation, currency=["eur"])),
+        ("checkout.session.completed", session(donation, mode={"payment": True})),
+        ("checkout.session.expired", session(donation, id=7, paid=False)),
+        ("invoice.paid", {**monthly_invoice, "parent": "sub_1"}),
+        ("invoice.paid", {**monthly_invoice, "status_transitions": {"paid_at": "yesterday"}}),
+        ("invoice.paid", {**monthly_invoice, "status_transitions": {"paid_at": 10**20}}),
+        ("invoice.paid", {**monthly_invoice, "status_transitions": [], "created": None}),
+        ("invoice.paid", {**monthly_invoice, "payments": {"data": "pi_1"}}),
+        ("invoice.paid", {**monthly_invoice, "payments": {"data": ["pi_1"]}}),
+        ("customer.subscription.deleted", {"id": "sub_1", "object": "subscription", "metadata": "x"}),
+        ("charge.refunded", {**charge(1000), "invoice": 17}),
+        ("charge.refunded", ["not", "an", "object"]),
+    ]
+
+
+def test_signed_events_with_malformed_fields_are_refused_and_change_nothing(client, campaign, caplog):
+    donation = stripe_gift(campaign, amount=3000)
+    post(client, stripe_event("checkout.session.completed", session(donation, paid=False), event_id="evt_0"))
+    monthly = stripe_gift(campaign, amount=1000, frequency="monthly", email="month@example.org")
+    before = (list(Donation.objects.order_by("pk").values()), list(Payment.objects.values()),
+              list(StripeEvent.objects.values_list("event_id", flat=True)))
+    for number, (event_type, obj) in enumerate(_malformed_events(donation) + _malformed_events(monthly)):
+        caplog.clear()
+        payload = stripe_event(event_type, obj, event_id=f"evt_bad_{number}")
+        response = post(client, payload)
+        assert response.status_code == 400, (event_type, obj, response.content)
+        assert response.content.startswith(b"Malformed event: ")
+        assert f"evt_bad_{number}" in caplog.text and "nothing stored" in caplog.text
+    after = (list(Donation.objects.order_by("pk").values()), list(Payment.objects.values()),
+             list(StripeEvent.objects.values_list("event_id", flat=True)))
+    assert after == before and before[2] == ["evt_0"]
+    # Stripe's retry of a refused event, once well formed, is not taken for a duplicate.
+    fixed = stripe_event("checkout.session.completed", session(donation), event_id="evt_bad_0")
+    assert outcome(client, fixed) == "handled"
+    assert ledger(donation) == [3000]
 
 
 def test_size_limit_method_and_secret(client, campaign, settings):

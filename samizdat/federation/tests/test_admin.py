@@ -183,6 +183,27 @@ def test_replies_queue_shows_new_ones_newest_first_with_their_article(boss, outl
     assert "Replies (2)" in boss.get("/admin/").content.decode()
 
 
+def test_remote_images_in_replies_do_not_load_in_the_admin(boss, outlet_actor):
+    """Replies stored before images were dropped on arrival still show none: each is a link."""
+    ana = remote("ana")
+    stored = reply(ana, 'Look <img src="https://tracker.example/p.gif?who=editor" alt="our picket"> '
+                        '<a href="https://social.example/x"><IMG SRC=https://tracker.example/2.png></a> '
+                        '<img src="//tracker.example/3.png"><img alt="no source">')
+    response = boss.get(REPLIES)
+    assert response.status_code == 200
+    page = html.fromstring(response.content)
+    ours = ("/", "http://localhost/", "http://testserver/")
+    assert not [img.get("src") for img in page.iter("img") if not img.get("src", "").startswith(ours)
+                or img.get("src", "").startswith("//")]
+    shown = page.cssselect(f'tr[data-reply="{stored.pk}"] .fediverse-reply')[0]
+    assert not shown.cssselect("img, picture, source, video, audio, iframe, object")
+    links = {a.text_content(): (a.get("href"), a.get("rel")) for a in shown.cssselect("a")}
+    assert links["[image: our picket]"] == ("https://tracker.example/p.gif?who=editor",
+                                            "noopener noreferrer nofollow")
+    assert links["[image]"] == ("https://tracker.example/2.png", "noopener noreferrer nofollow")
+    assert "[image: no source]" in shown.text_content() and "3.png" not in shown.text_content()
+
+
 def test_moderation_one_by_one_and_in_bulk(boss):
     ana = remote("ana")
     first, second, third = reply(ana, "one"), reply(ana, "two"), reply(ana, "three")

@@ -258,6 +258,18 @@ def test_replies_to_our_articles_are_stored_for_the_editors(client, peer, outlet
     assert not Reply.objects.filter(pk=first.pk).exists()
 
 
+def test_a_reply_s_images_are_stored_as_links_to_them(client, peer, outlet, outlet_actor):
+    article = outlet.add_article("Dockers strike")
+    pixel = "https://tracker.example/p.gif?editor=1&x=2"
+    activity = note(peer, inReplyTo=delivery.article_uri(article.pk),
+                    content=f'<p>Look <img src="{pixel}" alt="the picket" width="1"></p>')
+    assert send(client, peer, activity).status_code == 202
+    stored = Reply.objects.get().content
+    assert "<img" not in stored
+    assert stored == ('<p>Look <a href="https://tracker.example/p.gif?editor=1&amp;x=2" '
+                      'rel="noopener noreferrer nofollow">[image: the picket]</a></p>')
+
+
 def test_a_post_attributed_to_someone_else_is_not_stored(client, peer, outlet, outlet_actor):
     article = outlet.add_article("Dockers strike")
     forged = note(peer, inReplyTo=delivery.article_uri(article.pk), attributedTo=f"{peer.base}/users/bob")
