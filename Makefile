@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/samizdat
 
-.PHONY: run test test-sqlite test-postgres lint bench bench-search bench-newsletter bench-federation bench-wordpress clean
+.PHONY: run test test-sqlite test-postgres fuzz lint bench bench-search bench-newsletter bench-federation bench-wordpress clean
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -27,6 +27,12 @@ run: $(VENV)/.installed
 	DEBUG=1 TASKS_BACKEND=immediate $(PY) manage.py load_demo
 	DEBUG=1 TASKS_BACKEND=immediate $(PY) manage.py rebuild_search_index
 	DEBUG=1 HOST=$(HOST) PORT=$(PORT) bash scripts/serve-dev.sh
+
+# Generated bad input, far longer than the suite's 25 examples per endpoint, new ones each run
+# (FUZZ_EXAMPLES=… to change how many; a failure prints the input that broke it).
+fuzz: $(VENV)/.installed-test
+	SECRET_KEY=fuzz SECURE_SSL_REDIRECT=0 SECURE_HSTS_SECONDS=0 FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-1000} FUZZ_RANDOM=1 \
+		$(VENV)/bin/pytest -q $$(ls samizdat/*/tests/test_fuzz.py)
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check samizdat bench
