@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import io
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -12,7 +13,9 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from html import unescape
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.files.images import ImageFile
@@ -386,3 +389,37 @@ def race(calls: list[Callable[[], object]]) -> list[object]:
     assert not any(thread.is_alive() for thread in threads), "a racing thread hung"
     assert not [result for result in results if isinstance(result, Exception)]
     return results
+
+
+SITE_HOSTS = {"localhost", "testserver", "127.0.0.1"}
+MAIL_LINK = re.compile(r"""https?://[^\s"'<>)\]]+""")
+
+
+def site_links_in(message) -> list[str]:
+    """Every link to this site in a received mail (text and HTML parts, headers' List-Unsubscribe),
+    as paths with their query strings; links elsewhere (a meeting room, mailto:) are left out."""
+    texts = [message.get("List-Unsubscribe", "")]
+    for part in message.walk():
+        if part.get_content_maintype() == "text":
+            body = part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
+            texts.append(unescape(body))
+    found = []
+    for text in texts:
+        for url in MAIL_LINK.findall(text):
+            parts = urlsplit(url.rstrip(".,;"))
+            if parts.hostname in SITE_HOSTS:
+                path = parts.path + (f"?{parts.query}" if parts.query else "")
+                if path not in found:
+                    found.append(path)
+    return found
+
+
+def assert_mail_links_work(client, message, *, at_least: int = 1) -> list[str]:
+    """Follow every link to this site in a received mail with GET: each must end in a 200 page
+    (redirects followed). Returns the paths, for the caller's own checks."""
+    paths = site_links_in(message)
+    assert len(paths) >= at_least, (message["Subject"], paths)
+    for path in paths:
+        response = client.get(path, follow=True)
+        assert response.status_code == 200, (message["Subject"], path, response.status_code)
+    return paths

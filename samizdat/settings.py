@@ -225,7 +225,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_number("LOGIN_LOCKOUT_MINUTES
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True
-AXES_CLIENT_IP_CALLABLE = "samizdat.core.spam.client_ip"
+AXES_CLIENT_IP_CALLABLE = "samizdat.core.logins.client_address"
 AXES_LOCKOUT_TEMPLATE = "login_locked.html"
 AXES_VERBOSE = False
 

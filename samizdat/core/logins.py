@@ -7,6 +7,8 @@ the locks under Settings → Locked logins and lift one at once.
 
 from __future__ import annotations
 
+import ipaddress
+
 from axes.models import AccessAttempt
 from axes.utils import reset
 from django.conf import settings
@@ -19,7 +21,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samizdat.core import spam
+
 UNLOCK_PERMISSION = "axes.delete_accessattempt"
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """The address axes counts failures of (AXES_CLIENT_IP_CALLABLE): the reader's address as
+    spam.client_ip finds it, or None when there is none (a request made in code, e.g. a test's
+    force_login), which PostgreSQL's inet column would refuse as text."""
+    address = spam.client_ip(request)
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
 
 
 def locks(field: str) -> list[dict]:
