@@ -391,7 +391,6 @@ def _message(registration: Registration, kind: str, site_name: str) -> tuple[str
             "event_url": event.get_full_url(), "registration_url": registration.registration_url(),
             "cancel_url": registration.cancel_url(),
             "confirm_url": confirm_url(registration) if kind == "confirm" else "",
-            "confirm_days": CONFIRM_MAX_AGE // 86400,
         }
         subject = str(SUBJECTS[kind]) % {"title": event.title}
         text = render_to_string(f"events/mail/{kind.split('_')[0]}.txt", context)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import timedelta
+from email.header import decode_header, make_header
 
 import pytest
 from django.utils import timezone
@@ -243,6 +244,8 @@ def test_spanish_registration_mails_in_spanish(client, events, smtp_server):
     assert register_and_confirm(client, foro, smtp_server).status_code == 302
     assert Registration.objects.get().language == "es"
     assert "Hola, Zoë Ñandú" in body_of(smtp_server[0]) and "Hola, Zoë Ñandú" in body_of(smtp_server[1])
+    assert str(make_header(decode_header(smtp_server[0]["Subject"]))) == "Confirma tu inscripción: Foro"
+    assert "Tu inscripción solo cuenta cuando la confirmas" in body_of(smtp_server[0])
 
 
 def test_event_page_shows_details_in_its_zone(client, events):
