@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from samizdat.campaigns import money
 from samizdat.campaigns.models import CampaignPage, Donation, Perk, PerkChoice
 from samizdat.core import spam
+from samizdat.core.emails import NormalizedEmailField
 from samizdat.letters.forms import reject_bidi_controls, tidy
 
 OTHER = "other"
@@ -38,8 +39,8 @@ class DonationForm(spam.SpamProtectedForm):
                                initial=Donation.Method.STRIPE, widget=forms.RadioSelect)
     perk = forms.ChoiceField(label=_("Perk"), required=False, widget=forms.RadioSelect)
     name = line(_("Name"), 200, required=True)
-    email = forms.EmailField(label=_("Email"), max_length=254,
-                             help_text=_("For your receipt. Never shown."))
+    email = NormalizedEmailField(label=_("Email"), max_length=254,
+                                 help_text=_("For your receipt. Never shown."))
     is_public = forms.BooleanField(label=_("Show my name on the supporters wall"), required=False,
                                    initial=True)
     display_name = line(_("Name on the wall"), 100)
@@ -107,9 +108,6 @@ class DonationForm(spam.SpamProtectedForm):
 
     def perk_choice_fields(self, perk: Perk) -> list:
         return [self[name] for name in self.perk_fields.get(perk.pk, [])]
-
-    def clean_email(self) -> str:
-        return self.cleaned_data["email"].strip().lower()
 
     def clean_name(self) -> str:
         return tidy(self.cleaned_data["name"])

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from samizdat.core import spam
+from samizdat.core.emails import NormalizedEmailField
 
 
 def validate_has_letters(value: str) -> None:
@@ -24,18 +25,15 @@ def validate_person_name(value: str) -> None:
 
 
 class RegistrationForm(spam.SpamProtectedForm):
-    """Who is coming: name, email, organization (optional), country."""
+    """Who is coming: name, email (cleaned to its one spelling), organization (optional), country."""
 
     spam_form_name = "event"
 
     name = forms.CharField(label=_("Name"), max_length=200,
                            validators=[spam.reject_control_characters, validate_has_letters,
                                        validate_person_name])
-    email = forms.EmailField(label=_("Email"), max_length=254)
+    email = NormalizedEmailField(label=_("Email"))
     organization = forms.CharField(label=_("Organization"), max_length=200, required=False,
                                    validators=[spam.reject_control_characters])
     country = forms.CharField(label=_("Country"), max_length=100,
                               validators=[spam.reject_control_characters, validate_has_letters])
-
-    def clean_email(self) -> str:
-        return self.cleaned_data["email"].strip()

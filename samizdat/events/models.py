@@ -31,6 +31,7 @@ from wagtail.models import Page
 
 from samizdat.core import spam
 from samizdat.core.chrome import OutletPageMixin
+from samizdat.core.emails import normalize_email
 from samizdat.core.pages import FormPageMixin
 from samizdat.volunteers.models import LANGUAGES
 
@@ -324,19 +325,19 @@ class EventPage(FormPageMixin, RoutablePageMixin, Page):
         return FormPageMixin.serve(self, request)
 
     def accept(self, request: HttpRequest, form) -> HttpResponse | None:
-        """Register, then show the registrant their own page; a refusal goes back to the form."""
+        """Mail the address (a link to confirm, or a reminder of its registration); "check your email".
+
+        The answer is the same whether the address is new, waiting for confirmation or registered,
+        so the page tells nobody who has registered; only the mail, to the address itself, does.
+        A refusal that holds for everyone (closed, full without a waiting list) goes back to the form.
+        """
         from samizdat.core.templatetags.outlet_tags import request_site_name
         from samizdat.events import services
 
         try:
-            registration = services.register(self, form.cleaned_data, site_name=request_site_name(request))
-        except services.AlreadyRegistered as refusal:
-            services.resend_confirmation(refusal.registration, site_name=request_site_name(request))
-            form.add_error("email", refusal.message)
+            services.register(self, form.cleaned_data, site_name=request_site_name(request))
         except services.RegistrationRefused as refusal:
             form.add_error(None, refusal.message)
-        else:
-            return HttpResponseRedirect(self.url + self.registration_path(registration.token) + "?new=1")
         return None
 
     def _registration_or_404(self, request: HttpRequest, token: str):
@@ -349,6 +350,39 @@ class EventPage(FormPageMixin, RoutablePageMixin, Page):
             context = self.get_context(request)
             return None, TemplateResponse(request, "events/not_found.html", context, status=404)
         return registration, None
+
+    @path("confirm/<str:token>/", name="confirm")
+    def confirm_view(self, request: HttpRequest, token: str) -> HttpResponse:
+        """The link in the first mail: GET shows a button (link scanners only GET), POST confirms.
+
+        A confirmed registration goes to its own page (the join link is in the mail that follows).
+        A tampered link is a 400, an expired one a 410, both on a page in the site's design.
+        """
+        from samizdat.core.templatetags.outlet_tags import request_site_name
+        from samizdat.events import services
+
+        if request.method not in ("GET", "HEAD", "POST"):
+            return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
+        context = self.get_context(request)
+        try:
+            registration = services.registration_for_confirm_token(self, token)
+        except services.LinkExpired:
+            context["link_error"] = "expired"
+            return TemplateResponse(request, "events/confirm.html", context, status=410)
+        except services.LinkInvalid:
+            context["link_error"] = "invalid"
+            return TemplateResponse(request, "events/confirm.html", context, status=400)
+        own_page = self.url + self.registration_path(registration.token)
+        if request.method == "POST":
+            try:
+                registration, outcome = services.confirm(registration, site_name=request_site_name(request))
+            except services.RegistrationRefused as refusal:
+                context.update(registration=registration, refusal=refusal.message)
+                return TemplateResponse(request, "events/confirm.html", context, status=409)
+            if outcome == services.Outcome.CONFIRMED:
+                return HttpResponseRedirect(own_page + "?new=1")
+        context.update(registration=registration, own_page=own_page)
+        return TemplateResponse(request, "events/confirm.html", context)
 
     @path("calendar/", name="public_ics")
     def public_ics(self, request: HttpRequest) -> HttpResponse:
@@ -415,9 +449,16 @@ class EventPage(FormPageMixin, RoutablePageMixin, Page):
 
 
 class Registration(models.Model):
-    """Someone's seat (or place on the waiting list) at an event."""
+    """Someone's seat (or place on the waiting list) at an event.
+
+    A registration from the public form is pending until its address is confirmed (the link in
+    the first mail); only then does it take a seat or a place on the waiting list. `created_at`
+    is when it did (for a pending one: when the form was last sent). `email` is stored in
+    `samizdat.core.emails.normalize_email`'s spelling, the key of one live registration per event.
+    """
 
     class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for confirmation")
         CONFIRMED = "confirmed", _("Confirmed")
         WAITING = "waiting", _("Waiting list")
         CANCELLED = "cancelled", _("Cancelled")
@@ -425,7 +466,7 @@ class Registration(models.Model):
     event = models.ForeignKey(EventPage, on_delete=models.CASCADE, related_name="registrations",
                               verbose_name=_("event"))
     name = models.CharField(_("name"), max_length=200, validators=[spam.reject_control_characters])
-    email = models.EmailField(_("email"))
+    email = models.EmailField(_("email"), help_text=_("Stored in lower case, the domain in ASCII."))
     organization = models.CharField(_("organization"), max_length=200, blank=True,
                                     validators=[spam.reject_control_characters])
     country = models.CharField(_("country"), max_length=100, validators=[spam.reject_control_characters])
@@ -457,11 +498,16 @@ class Registration(models.Model):
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"
 
+    def save(self, *args, **kwargs):
+        self.email = normalize_email(self.email)
+        return super().save(*args, **kwargs)
+
     def clean(self) -> None:
         """One live registration per email and event (the admin's form leaves status out of its checks)."""
         super().clean()
+        self.email = normalize_email(self.email)
         if self.event_id and self.email and self.status != self.Status.CANCELLED:
-            clash = Registration.objects.filter(event_id=self.event_id, email__iexact=self.email).exclude(
+            clash = Registration.objects.filter(event_id=self.event_id, email=self.email).exclude(
                 status=self.Status.CANCELLED).exclude(pk=self.pk)
             if clash.exists():
                 raise ValidationError({"email": _("Someone is already registered for this event with this "

@@ -1,7 +1,13 @@
 """Business rules for events: registering, the waiting list, cancelling, reminders.
 
-A registration's status moves only along TRANSITIONS (confirmed / waiting / cancelled). Seats
-are counted with the event's row locked, so two people can't take the last seat at once.
+A registration's status moves only along TRANSITIONS (pending / confirmed / waiting / cancelled).
+The public form makes a pending registration and mails a signed link to the address (as letters
+do); following it confirms the address, and only then does the registration take a seat, or a
+place on the waiting list, and get the mail with the join link and the .ics. Pending ones hold
+no seat. The form's answer is the same for a new, a pending and a registered address: a pending
+one gets the link again, a registered one a reminder of its registration; only the mail, to the
+address itself, says which. Seats are counted with the event's row locked, so two people
+confirming at once can't both take the last seat.
 
 Reminders go out 24 hours and 1 hour before the start, each exactly once: every message is
 sent synchronously inside its own transaction that holds the registration's row and marks it
@@ -13,8 +19,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from django.conf import settings
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.template.loader import render_to_string
@@ -22,15 +30,20 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from samizdat.core.emails import normalize_email
 from samizdat.core.mail import deliver_mail, send_outlet_mail
 from samizdat.events.models import EventPage, Registration
 
 logger = logging.getLogger(__name__)
 
+CONFIRM_MAX_AGE = 7 * 24 * 60 * 60
+CONFIRM_SALT = "samizdat.events.confirm"
+
 Status = Registration.Status
 
 TRANSITIONS: dict[str | None, set[str]] = {
-    None: {Status.CONFIRMED, Status.WAITING},
+    None: {Status.PENDING},
+    Status.PENDING: {Status.CONFIRMED, Status.WAITING, Status.CANCELLED},
     Status.WAITING: {Status.CONFIRMED, Status.CANCELLED},
     Status.CONFIRMED: {Status.CANCELLED},
     Status.CANCELLED: set(),
@@ -51,12 +64,23 @@ class RegistrationRefused(Exception):
         self.message = message
 
 
-class AlreadyRegistered(RegistrationRefused):
-    def __init__(self, registration: Registration) -> None:
-        super().__init__(str(gettext_lazy(
-            "This email address is already registered for this event. We have sent the confirmation "
-            "to it again.")))
-        self.registration = registration
+class Outcome(StrEnum):
+    """What a request did, for the view to answer and the mail to say."""
+
+    NEW = "new"  # a new pending registration: the link to confirm it
+    RESENT = "resent"  # still pending: the link again, with the details just sent
+    ALREADY_REGISTERED = "already_registered"  # confirmed or waiting: a reminder, nothing changes
+    CONFIRMED = "confirmed"  # pending → a seat or a place on the waiting list
+    ALREADY_CONFIRMED = "already_confirmed"  # the link again after confirming: nothing changes
+    NOT_CONFIRMABLE = "not_confirmable"  # cancelled: register again instead
+
+
+class LinkInvalid(Exception):
+    """A tampered, truncated or foreign confirmation link, or one whose registration is gone."""
+
+
+class LinkExpired(Exception):
+    """A confirmation link older than CONFIRM_MAX_AGE of a registration still pending."""
 
 
 class InvalidTransition(Exception):
@@ -93,8 +117,9 @@ class Availability:
 
 
 def counts(event: EventPage) -> dict[str, int]:
-    """Confirmed, waiting, cancelled and attended registrations, in one query."""
+    """Pending, confirmed, waiting, cancelled and attended registrations, in one query."""
     return event.registrations.aggregate(
+        pending=Count("pk", filter=Q(status=Status.PENDING)),
         confirmed=Count("pk", filter=Q(status=Status.CONFIRMED)),
         waiting=Count("pk", filter=Q(status=Status.WAITING)),
         cancelled=Count("pk", filter=Q(status=Status.CANCELLED)),
@@ -137,56 +162,152 @@ def _supports_lock_of() -> bool:
 
 
 def _live_registration(event: EventPage, email: str) -> Registration | None:
-    return event.registrations.exclude(status=Status.CANCELLED).filter(email__iexact=email).first()
+    """The one registration of `email` (normalized) that is not cancelled, locked."""
+    live = event.registrations.select_for_update().exclude(status=Status.CANCELLED)
+    return live.filter(email=email).first()
 
 
-def register(event: EventPage, data: dict, site_name: str = "", now: datetime | None = None) -> Registration:
-    """Give a seat, or a place on the waiting list; mail them after commit.
+def _refusal(event: EventPage, now: datetime) -> str:
+    """Why nobody may register or confirm now ("" if they may); the event row must be locked."""
+    reason = closed_reason(event, now)
+    if not reason and not event.waiting_list and event.capacity is not None:
+        if event.registrations.filter(status=Status.CONFIRMED).count() >= event.capacity:
+            reason = _("This event is full.")
+    return reason
 
-    Raises AlreadyRegistered for a second live registration with the same email, and
-    RegistrationRefused when registration is closed or the event is full without a waiting list.
+
+def register(event: EventPage, data: dict, site_name: str = "",
+             now: datetime | None = None) -> tuple[Registration, Outcome]:
+    """Record a pending registration (or find this address's) and mail the address after commit.
+
+    New address: a pending registration and a mail with the link to confirm it. Pending: its
+    details are replaced and the link is sent again. Confirmed or waiting: nothing changes; the
+    mail reminds them of their registration, with their cancel link.
+    Raises RegistrationRefused, for every address alike, when registration is closed or the
+    event is full without a waiting list.
     """
     now = now or timezone.now()
     with transaction.atomic():
         event = _lock(event)
-        reason = closed_reason(event, now)
+        reason = _refusal(event, now)
         if reason:
             raise RegistrationRefused(reason)
-        email = data["email"].strip()
-        existing = _live_registration(event, email)
-        if existing is not None:
-            raise AlreadyRegistered(existing)
-        confirmed = event.registrations.filter(status=Status.CONFIRMED).count()
-        registration = Registration(
-            event=event, name=data["name"].strip(), email=email,
-            organization=(data.get("organization") or "").strip(),
-            country=(data.get("country") or "").strip(),
-            language=translation.get_language() or settings.LANGUAGE_CODE,
-            created_at=now,
-        )
-        if event.capacity is None or confirmed < event.capacity:
-            move(registration, Status.CONFIRMED)
-        elif event.waiting_list:
-            move(registration, Status.WAITING)
+        email = normalize_email(data["email"])
+        details = {
+            "name": data["name"].strip(), "organization": (data.get("organization") or "").strip(),
+            "country": (data.get("country") or "").strip(),
+            "language": translation.get_language() or settings.LANGUAGE_CODE,
+        }
+        registration = _live_registration(event, email)
+        if registration is None:
+            registration = Registration(event=event, email=email, created_at=now, **details)
+            move(registration, Status.PENDING)
+            try:
+                with transaction.atomic():
+                    registration.save()
+            except IntegrityError:  # the same address at the same moment (no row lock on SQLite)
+                registration = _live_registration(event, email)
+                if registration is None:
+                    raise
+                outcome = Outcome.ALREADY_REGISTERED
+            else:
+                outcome = Outcome.NEW
         else:
-            raise RegistrationRefused(_("This event is full."))
-        try:
-            with transaction.atomic():
-                registration.save()
-        except IntegrityError:
-            existing = _live_registration(event, email)
-            if existing is None:
-                raise
-            raise AlreadyRegistered(existing) from None
+            outcome = Outcome.ALREADY_REGISTERED
+        if outcome == Outcome.ALREADY_REGISTERED and registration.status == Status.PENDING:
+            for field, value in details.items():
+                setattr(registration, field, value)
+            registration.created_at = now
+            registration.save(update_fields=[*details, "created_at"])
+            outcome = Outcome.RESENT
+        kind = "already" if outcome == Outcome.ALREADY_REGISTERED else "confirm"
+        transaction.on_commit(lambda: send_registration_mail(registration, kind, site_name))
+    return registration, outcome
+
+
+def confirm(registration: Registration, site_name: str = "",
+            now: datetime | None = None) -> tuple[Registration, Outcome]:
+    """Confirm a pending registration's address: a seat, or a place on the waiting list.
+
+    The confirmation (join link, .ics) or waiting-list mail goes out after commit. Again is a
+    no-op (ALREADY_CONFIRMED); a cancelled one is NOT_CONFIRMABLE. Raises RegistrationRefused
+    (it stays pending) when registration has closed since, or the event filled up without a
+    waiting list.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        event = _lock(registration.event)
+        registration = Registration.objects.select_for_update().filter(pk=registration.pk).first()
+        if registration is None:
+            raise LinkInvalid
+        if registration.status == Status.CANCELLED:
+            return registration, Outcome.NOT_CONFIRMABLE
+        if registration.status != Status.PENDING:
+            return registration, Outcome.ALREADY_CONFIRMED
+        reason = _refusal(event, now)
+        if reason:
+            raise RegistrationRefused(reason)
+        confirmed = event.registrations.filter(status=Status.CONFIRMED).count()
+        move(registration, Status.CONFIRMED if event.capacity is None or confirmed < event.capacity
+             else Status.WAITING)
+        registration.created_at = now
+        registration.save(update_fields=["status", "created_at"])
         kind = "confirmation" if registration.status == Status.CONFIRMED else "waiting"
         transaction.on_commit(lambda: send_registration_mail(registration, kind, site_name))
+    return registration, Outcome.CONFIRMED
+
+
+# -------------------------------------------------------------------- confirmation links
+
+def _signer() -> signing.TimestampSigner:
+    return signing.TimestampSigner(salt=CONFIRM_SALT)
+
+
+def confirm_token(registration: Registration) -> str:
+    """A link token that confirms this registration for CONFIRM_MAX_AGE.
+
+    Page routes take only word characters and hyphens, so the signer's ":" becomes "_"; the value
+    ("12-3") and the timestamp have no "_", so the first two underscores are the separators.
+    """
+    return _signer().sign(f"{registration.pk}-{registration.event_id}").replace(":", "_")
+
+
+def _registration(event: EventPage, value: str) -> Registration:
+    parts = value.split("-")
+    if len(parts) != 2 or not all(part.isascii() and part.isdigit() for part in parts):
+        raise LinkInvalid
+    registration_id, event_id = (int(part) for part in parts)
+    registration = Registration.objects.filter(pk=registration_id, event_id=event.pk).first() \
+        if event_id == event.pk else None
+    if registration is None:
+        raise LinkInvalid
     return registration
 
 
-def resend_confirmation(registration: Registration, site_name: str = "") -> None:
-    """Mail a registrant their confirmation (or waiting-list notice) again."""
-    kind = "confirmation" if registration.status == Status.CONFIRMED else "waiting"
-    transaction.on_commit(lambda: send_registration_mail(registration, kind, site_name))
+def registration_for_confirm_token(event: EventPage, token: str) -> Registration:
+    """The registration a confirmation link of `event` stands for.
+
+    Raises LinkInvalid (tampered, another event's, deleted) or LinkExpired; an expired link of a
+    registration that is no longer pending still finds it, so the page can say where it stands.
+    """
+    signed = ":".join(token.split("_", 2)) if len(token) <= 200 else ""
+    signer = _signer()
+    try:
+        value = signer.unsign(signed, max_age=CONFIRM_MAX_AGE)
+    except signing.SignatureExpired:
+        registration = _registration(event, signer.unsign(signed))
+        if registration.status == Status.PENDING:
+            raise LinkExpired from None
+        return registration
+    except (signing.BadSignature, ValueError, TypeError):
+        raise LinkInvalid from None
+    return _registration(event, value)
+
+
+def confirm_url(registration: Registration) -> str:
+    event = registration.event
+    token = confirm_token(registration)
+    return event.get_full_url() + event.reverse_subpage("confirm", kwargs={"token": token})
 
 
 def cancel(registration: Registration, site_name: str = "",
@@ -244,6 +365,8 @@ def _promote_first_waiting(event: EventPage) -> Registration | None:
 # -------------------------------------------------------------------- mail
 
 SUBJECTS = {
+    "confirm": gettext_lazy("Confirm your registration: %(title)s"),
+    "already": gettext_lazy("You are already registered: %(title)s"),
     "confirmation": gettext_lazy("You are registered: %(title)s"),
     "waiting": gettext_lazy("You are on the waiting list: %(title)s"),
     "promoted": gettext_lazy("A seat is yours: %(title)s"),
@@ -267,6 +390,7 @@ def _message(registration: Registration, kind: str, site_name: str) -> tuple[str
             "kind": kind, "join_url": event.join_url if kind in WITH_JOIN_LINK else "",
             "event_url": event.get_full_url(), "registration_url": registration.registration_url(),
             "cancel_url": registration.cancel_url(),
+            "confirm_url": confirm_url(registration) if kind == "confirm" else "",
         }
         subject = str(SUBJECTS[kind]) % {"title": event.title}
         text = render_to_string(f"events/mail/{kind.split('_')[0]}.txt", context)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from samizdat.core import spam
+from samizdat.core.emails import NormalizedEmailField
 
 BIDI_CONTROLS = {chr(code) for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
 
@@ -45,8 +46,9 @@ class SignatureForm(spam.SpamProtectedForm):
     spam_form_name = "letter"
 
     name = line(_("Name"), 200, required=True, extra=(require_a_letter,))
-    email = forms.EmailField(label=_("Email"), max_length=254,
-                             help_text=_("We send you a link to confirm your signature. It is never shown."))
+    email = NormalizedEmailField(
+        label=_("Email"), max_length=254,
+        help_text=_("We send you a link to confirm your signature. It is never shown."))
     organization = line(_("Organization"), 200)
     role = line(_("Role or position"), 200)
     city = line(_("City"), 100)
@@ -63,9 +65,6 @@ class SignatureForm(spam.SpamProtectedForm):
         self.fields["role"].widget.attrs["autocomplete"] = "organization-title"
         self.fields["city"].widget.attrs["autocomplete"] = "address-level2"
         self.fields["country"].widget.attrs["autocomplete"] = "country-name"
-
-    def clean_email(self) -> str:
-        return self.cleaned_data["email"].strip().lower()
 
     def clean_name(self) -> str:
         return tidy(self.cleaned_data["name"])

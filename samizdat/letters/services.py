@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from samizdat.core.emails import normalize_email
 from samizdat.core.mail import send_outlet_mail
 from samizdat.letters.models import LetterPage, Signature
 
@@ -184,7 +185,7 @@ def sign(letter: LetterPage, data: dict, *, page_url: str, site_name: str = "",
     One row per address and letter: signing again re-sends the link, or after a withdrawal
     makes the signature pending again with the new details.
     """
-    email = data["email"].strip().lower()
+    email = normalize_email(data["email"])
     details = {
         "name": data["name"], "organization": data.get("organization", ""), "role": data.get("role", ""),
         "city": data.get("city", ""), "country": data.get("country", ""),

@@ -9,6 +9,7 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from samizdat.core import spam
+from samizdat.core.emails import NormalizedEmailField
 from samizdat.newsletter.models import MailingList
 
 QUICK_FIELD = "quick"  # set by the footer and article forms, which send only an email
@@ -39,8 +40,8 @@ class SubscribeForm(spam.SpamProtectedForm):
 
     spam_form_name = "newsletter"
 
-    email = forms.EmailField(label=_("Email"), max_length=254,
-                             help_text=_("We send you a link to confirm your subscription."))
+    email = NormalizedEmailField(label=_("Email"), max_length=254,
+                                 help_text=_("We send you a link to confirm your subscription."))
     languages = languages_field()
     lists = public_lists_field()
     quick = forms.BooleanField(required=False, widget=forms.HiddenInput)
@@ -48,9 +49,6 @@ class SubscribeForm(spam.SpamProtectedForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["email"].widget.attrs["autocomplete"] = "email"
-
-    def clean_email(self) -> str:
-        return self.cleaned_data["email"].strip().lower()
 
     def clean(self) -> dict:
         cleaned = super().clean()

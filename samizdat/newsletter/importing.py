@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Locale
 
+from samizdat.core.emails import normalize_email
 from samizdat.newsletter.models import MailingList, Subscriber, Subscription
 
 MAX_ROWS = 200_000
@@ -121,7 +122,7 @@ def read_csv(data: bytes | str) -> list[ImportRow]:
 
 
 def _valid_email(value: str) -> str | None:
-    email = value.strip().lower()
+    email = normalize_email(value)
     if not email or len(email) > 254:
         return None
     try:

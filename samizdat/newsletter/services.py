@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from wagtail.models import Locale
 
+from samizdat.core.emails import normalize_email
 from samizdat.core.mail import send_outlet_mail
 from samizdat.newsletter import links
 from samizdat.newsletter.models import MailingList, Subscriber
@@ -57,10 +58,6 @@ class BounceKind(StrEnum):
     HARD = "hard"
     SOFT = "soft"
     COMPLAINT = "complaint"
-
-
-def normalize_email(email: str) -> str:
-    return email.strip().lower()
 
 
 def default_lists() -> list[MailingList]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import datetime, timedelta
 
@@ -56,3 +57,24 @@ def signup(**overrides) -> dict:
             "country": "Spain", "started": spam.timestamp_token("event", time.time() - 30), "website": ""}
     data.update(overrides)
     return data
+
+
+def text_of(mail) -> str:
+    """The text part of a received mail (not the .ics)."""
+    for part in mail.walk():
+        if part.get_content_type() == "text/plain" and not part.get_filename():
+            return part.get_payload(decode=True).decode(part.get_content_charset())
+    raise AssertionError("no text part")
+
+
+def confirm_link(mail) -> str:
+    """The path of the confirmation link in a "Confirm your registration" mail."""
+    found = re.search(r"http://localhost(/\S+/confirm/[\w-]+/)", text_of(mail))
+    assert found, text_of(mail)
+    return found.group(1)
+
+
+def register_and_confirm(client, event, smtp_server, **overrides):
+    """Send the form, follow the link in the mail it brings and press the button; the response."""
+    assert client.post(event.url, signup(**overrides)).status_code == 302
+    return client.post(confirm_link(smtp_server[-1]))

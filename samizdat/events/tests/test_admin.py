@@ -69,3 +69,18 @@ def test_editing_into_a_duplicate_email_is_a_form_error(client, roster):
     assert "already registered for this event" in response.content.decode()
     zoe.refresh_from_db()
     assert zoe.email != li.email.upper()
+
+
+def test_pending_registrations_show_their_status(client, roster):
+    from samizdat.events import services
+
+    forum = roster["forum"]
+    registration, _outcome = services.register(forum, {"name": "Kofi", "email": "Kofi@ÉXAMPLE.org",
+                                                       "country": "Ghana"})
+    assert (registration.status, registration.email) == ("pending", "kofi@xn--xample-9ua.org")
+    base = "/admin/event_registrations/"
+    page = client.get(f"{base}?event={forum.pk}").content.decode()
+    assert "Waiting for confirmation" in page
+    assert names(client.get(f"{base}?event={forum.pk}&status=pending")) == {"Kofi"}
+    counts = client.get(f"/admin/pages/{forum.pk}/edit/").content.decode()
+    assert "Cancelled: 1 · Attended: 0 · Not yet confirmed by email: 1" in counts

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import timedelta
+from email.header import decode_header, make_header
 
 import pytest
 from django.utils import timezone
@@ -11,7 +12,7 @@ from icalendar import Calendar
 
 from samizdat.core import spam
 from samizdat.events.models import Registration
-from samizdat.events.tests.conftest import JOIN_URL, signup
+from samizdat.events.tests.conftest import JOIN_URL, register_and_confirm, signup
 
 pytestmark = pytest.mark.django_db
 
@@ -40,12 +41,15 @@ def test_register_confirms_and_mails_the_join_link(client, forum, smtp_server):
     page = client.get(forum.url).content.decode()
     assert JOIN_URL not in page and "2 seats left" in page and 'name="email"' in page
     response = client.post(forum.url, signup())
+    assert response.status_code == 302 and response["Location"] == f"{forum.url}?sent=1"
+    assert [mail["Subject"] for mail in smtp_server] == ["Confirm your registration: Forum on the war"]
+    response = register_and_confirm(client, forum, smtp_server)  # the form again: the same link again
     registration = Registration.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"{forum.url}registration/{registration.token}/?new=1"
     assert (registration.status, registration.language, registration.name) == ("confirmed", "en", "Zoë Ñandú")
-    assert len(smtp_server) == 1
-    mail = smtp_server[0]
+    assert len(smtp_server) == 3
+    mail = smtp_server[2]
     assert mail.envelope_rcpt == ["zoe@example.org"]
     assert mail["Subject"] == "You are registered: Forum on the war"
     body = body_of(mail)
@@ -93,21 +97,28 @@ def test_bad_input_shows_errors_and_stores_nothing(client, forum, smtp_server):
     assert Registration.objects.count() == 0 and smtp_server == []
 
 
-def test_registering_twice_resends_and_duplicates_nothing(client, forum, smtp_server):
-    client.post(forum.url, signup())
+def test_registering_twice_reminds_and_duplicates_nothing(client, forum, smtp_server):
+    register_and_confirm(client, forum, smtp_server)
     response = client.post(forum.url, signup(email="ZOE@example.org ", name="Zoë again"))
-    assert response.status_code == 200
-    assert "already registered for this event" in response.content.decode()
-    assert Registration.objects.count() == 1
-    assert [mail["Subject"] for mail in smtp_server] == ["You are registered: Forum on the war"] * 2
-    assert smtp_server[1].envelope_rcpt == ["zoe@example.org"]
+    assert response.status_code == 302 and response["Location"] == f"{forum.url}?sent=1"
+    registration = Registration.objects.get()
+    assert (registration.name, registration.status) == ("Zoë Ñandú", "confirmed")
+    assert [mail["Subject"] for mail in smtp_server] == [
+        "Confirm your registration: Forum on the war", "You are registered: Forum on the war",
+        "You are already registered: Forum on the war"]
+    reminder = smtp_server[2]
+    assert reminder.envelope_rcpt == ["zoe@example.org"] and ics_of(reminder) is None
+    body = body_of(reminder)
+    assert "nothing has changed" in body and f"{forum.url}cancel/{registration.token}/" in body
 
 
 def test_waiting_list_then_promotion_on_cancel(client, forum, smtp_server):
     for number in range(3):
-        client.post(forum.url, signup(email=f"p{number}@example.org", name=f"Person {number}"))
+        register_and_confirm(client, forum, smtp_server, email=f"p{number}@example.org",
+                             name=f"Person {number}")
     first, second, third = Registration.objects.order_by("pk")
     assert [r.status for r in (first, second, third)] == ["confirmed", "confirmed", "waiting"]
+    del smtp_server[0:5:2]  # the three "confirm your registration" mails
     waiting_mail = smtp_server[2]
     assert "waiting list" in waiting_mail["Subject"] and JOIN_URL not in body_of(waiting_mail)
     assert ics_of(waiting_mail) is None
@@ -134,18 +145,18 @@ def test_waiting_list_then_promotion_on_cancel(client, forum, smtp_server):
     assert "is cancelled" in client.get(cancel_url + "?done=1").content.decode()
     assert client.post(cancel_url).status_code == 302  # again: nothing happens
     assert len(smtp_server) == 5
-    assert client.post(forum.url, signup(email="p0@example.org")).status_code == 302  # may register again
+    register_and_confirm(client, forum, smtp_server, email="p0@example.org")  # may register again
     assert Registration.objects.filter(email="p0@example.org").count() == 2
 
 
 def test_full_without_waiting_list(client, events, smtp_server):
     event = events.add("Small room", capacity=1, waiting_list=False)
-    client.post(event.url, signup())
+    register_and_confirm(client, event, smtp_server)
     page = client.get(event.url).content.decode()
     assert "This event is full." in page and 'name="email"' not in page
     response = client.post(event.url, signup(email="late@example.org"))
     assert response.status_code == 200 and "This event is full." in response.content.decode()
-    assert Registration.objects.count() == 1 and len(smtp_server) == 1
+    assert Registration.objects.count() == 1 and len(smtp_server) == 2
 
 
 def test_closed_events_refuse_clearly(client, events, smtp_server):
@@ -165,7 +176,7 @@ def test_closed_events_refuse_clearly(client, events, smtp_server):
 
 def test_cancel_after_start_is_refused(client, events, smtp_server):
     event = events.add("Soon")
-    client.post(event.url, signup())
+    register_and_confirm(client, event, smtp_server)
     registration = Registration.objects.get()
     event.starts_at = timezone.now() - timedelta(minutes=1)
     event.save()
@@ -176,7 +187,7 @@ def test_cancel_after_start_is_refused(client, events, smtp_server):
 
 
 def test_unknown_or_tampered_tokens_are_404(client, forum, smtp_server):
-    client.post(forum.url, signup())
+    register_and_confirm(client, forum, smtp_server)
     token = Registration.objects.get().token
     for suffix in ("registration/{token}/", "cancel/{token}/", "registration/{token}/calendar/"):
         for bad in (token[:-1] + ("A" if token[-1] != "A" else "B"), "x" * 500, "nope"):
@@ -230,9 +241,11 @@ def test_methods(client, forum):
 def test_spanish_registration_mails_in_spanish(client, events, smtp_server):
     foro = events.add("Foro", index=events.index_es, language="es", locale=events.outlet.es)
     assert foro.url.startswith("/es/eventos/")
-    assert client.post(foro.url, signup()).status_code == 302
+    assert register_and_confirm(client, foro, smtp_server).status_code == 302
     assert Registration.objects.get().language == "es"
-    assert "Hola, Zoë Ñandú" in body_of(smtp_server[0])
+    assert "Hola, Zoë Ñandú" in body_of(smtp_server[0]) and "Hola, Zoë Ñandú" in body_of(smtp_server[1])
+    assert str(make_header(decode_header(smtp_server[0]["Subject"]))) == "Confirma tu inscripción: Foro"
+    assert "Tu inscripción solo cuenta cuando la confirmas" in body_of(smtp_server[0])
 
 
 def test_event_page_shows_details_in_its_zone(client, events):
@@ -253,7 +266,7 @@ def test_more_seats_on_publish_go_to_those_waiting(client, events, smtp_server,
                                                    django_capture_on_commit_callbacks):
     event = events.add("Growing", capacity=1)
     for number in range(3):
-        client.post(event.url, signup(email=f"g{number}@example.org"))
+        register_and_confirm(client, event, smtp_server, email=f"g{number}@example.org")
     assert list(Registration.objects.order_by("pk").values_list("status", flat=True)) == [
         "confirmed", "waiting", "waiting"]
     event.capacity = 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
+from samizdat.core.emails import normalize_email
 from samizdat.newsletter import services
 
 
@@ -22,7 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args, email: str, kind: str | None, reason: str, **options) -> None:
         outcome = services.record_bounce(email, kind or services.BounceKind.HARD, reason)
         if outcome == services.Outcome.IGNORED:
-            raise CommandError(f"No subscriber has the address {email.strip().lower()}.")
-        subscriber = services.Subscriber.objects.get(email=services.normalize_email(email))
+            raise CommandError(f"No subscriber has the address {normalize_email(email)}.")
+        subscriber = services.Subscriber.objects.get(email=normalize_email(email))
         self.stdout.write(f"{subscriber.email}: {outcome} (status {subscriber.status}, "
                           f"{subscriber.soft_bounces} soft bounces in a row)")
