@@ -26,6 +26,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from samizdat.campaigns.models import CampaignPage, Donation, Payment, PerkChoice, PerkClaim
+from samizdat.core import tokens
 from samizdat.core.mail import send_outlet_mail
 
 logger = logging.getLogger(__name__)
@@ -214,12 +215,12 @@ def mark_shipped(donation_ids: list[int]) -> int:
 
 def manage_token(donation: Donation) -> str:
     """A link token for the donor to see and cancel a monthly gift; it does not expire."""
-    return signing.Signer(salt=MANAGE_SALT).sign(str(donation.pk)).replace(":", "_")
+    return tokens.to_route(signing.Signer(salt=MANAGE_SALT).sign(str(donation.pk)))
 
 
 def donation_for_token(campaign: CampaignPage, token: str) -> Donation:
     try:
-        value = signing.Signer(salt=MANAGE_SALT).unsign(token.replace("_", ":", 1))
+        value = signing.Signer(salt=MANAGE_SALT).unsign(tokens.from_route(token, timestamped=False))
     except (signing.BadSignature, ValueError):
         raise LinkInvalid from None
     if not value.isascii() or not value.isdigit():

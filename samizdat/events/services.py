@@ -30,6 +30,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from samizdat.core import tokens
 from samizdat.core.emails import normalize_email
 from samizdat.core.mail import deliver_mail, send_outlet_mail
 from samizdat.events.models import EventPage, Registration
@@ -266,10 +267,9 @@ def _signer() -> signing.TimestampSigner:
 def confirm_token(registration: Registration) -> str:
     """A link token that confirms this registration for CONFIRM_MAX_AGE.
 
-    Page routes take only word characters and hyphens, so the signer's ":" becomes "_"; the value
-    ("12-3") and the timestamp have no "_", so the first two underscores are the separators.
+    (see core.tokens for how it fits in a page address).
     """
-    return _signer().sign(f"{registration.pk}-{registration.event_id}").replace(":", "_")
+    return tokens.to_route(_signer().sign(f"{registration.pk}-{registration.event_id}"))
 
 
 def _registration(event: EventPage, value: str) -> Registration:
@@ -290,7 +290,7 @@ def registration_for_confirm_token(event: EventPage, token: str) -> Registration
     Raises LinkInvalid (tampered, another event's, deleted) or LinkExpired; an expired link of a
     registration that is no longer pending still finds it, so the page can say where it stands.
     """
-    signed = ":".join(token.split("_", 2)) if len(token) <= 200 else ""
+    signed = tokens.from_route(token, timestamped=True) if len(token) <= 200 else ""
     signer = _signer()
     try:
         value = signer.unsign(signed, max_age=CONFIRM_MAX_AGE)

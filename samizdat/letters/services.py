@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from samizdat.core import tokens
 from samizdat.core.emails import normalize_email
 from samizdat.core.mail import send_outlet_mail
 from samizdat.letters.models import LetterPage, Signature
@@ -106,16 +107,11 @@ def _signer(purpose: str) -> signing.Signer:
 
 
 def _to_url(signed: str) -> str:
-    """Page routes take only word characters and hyphens: ":" becomes "_".
-
-    The value ("12-3") and the timestamp have no "_", so the first underscores are the separators
-    even when the signature itself contains one.
-    """
-    return signed.replace(":", "_")
+    return tokens.to_route(signed)
 
 
 def _from_url(token: str, purpose: str) -> str:
-    return ":".join(token.split("_", 2 if purpose == "confirm" else 1))
+    return tokens.from_route(token, timestamped=purpose == "confirm")
 
 
 def _value(signature: Signature) -> str:

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import translation
 from wagtail.models import Locale, Site
 
+from samizdat.core import tokens
+
 CONFIRM_MAX_AGE = 7 * 24 * 60 * 60
 CONFIRM_SALT = "samizdat.newsletter.confirm"
 PREFERENCES_SALT = "samizdat.newsletter.preferences"
@@ -68,22 +70,15 @@ def newsletter_page_url(locale: Locale | None = None) -> str:
     return (page.get_full_url() or "") if page else ""
 
 
-def _route_safe(token: str) -> str:
-    """Wagtail's page route takes only word characters and hyphens: the signer's ":" becomes "_".
-
-    The value (an id) and the timestamp have no "_", so the first underscores are the separators.
-    """
-    return token.replace(":", "_")
-
-
 def preferences_url(subscriber_id: int, page_url: str) -> str:
     """The subscriber's preferences page under the newsletter page at `page_url`."""
-    return f"{page_url.rstrip('/')}/preferences/{_route_safe(make_token(subscriber_id, PREFERENCES_SALT))}/"
+    token = tokens.to_route(make_token(subscriber_id, PREFERENCES_SALT))
+    return f"{page_url.rstrip('/')}/preferences/{token}/"
 
 
 def confirm_url(subscriber_id: int, page_url: str) -> str:
     """The page that confirms the subscription (a button: mail scanners prefetch links)."""
-    return f"{page_url.rstrip('/')}/confirm/{_route_safe(make_token(subscriber_id, CONFIRM_SALT))}/"
+    return f"{page_url.rstrip('/')}/confirm/{tokens.to_route(make_token(subscriber_id, CONFIRM_SALT))}/"
 
 
 def read_link(token: str, salt: str) -> int:
@@ -93,5 +88,4 @@ def read_link(token: str, salt: str) -> int:
     except BadLink as error:
         if error.expired or ":" in token:
             raise
-    separators = 2 if salt == CONFIRM_SALT else 1
-    return read_token(":".join(token.split("_", separators)), salt)
+    return read_token(tokens.from_route(token, timestamped=salt == CONFIRM_SALT), salt)

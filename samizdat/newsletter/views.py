@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from samizdat.core import tokens
 from samizdat.newsletter import links, services
 
 MAX_BOUNCE_BODY = 1024 * 1024
@@ -48,7 +49,7 @@ def language_newsletter_page(request: HttpRequest):
 def route_safe_link(request: HttpRequest) -> HttpResponse:
     """A confirm or preferences link with the signer's ":" (older mails): the same link with "_"."""
     head, token = request.path.rstrip("/").rsplit("/", 1)
-    return HttpResponsePermanentRedirect(f"{head}/{token.replace(':', '_')}/")
+    return HttpResponsePermanentRedirect(f"{head}/{tokens.to_route(token)}/")
 
 
 @csrf_exempt
