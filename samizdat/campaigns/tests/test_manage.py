@@ -13,6 +13,7 @@ from django.test import Client
 from django.utils import timezone
 from lxml import html
 
+from conftest import assert_mail_links_work
 from samizdat.campaigns import services
 from samizdat.campaigns.models import CampaignPage, Donation, Payment
 from samizdat.campaigns.tests.conftest import (
@@ -75,6 +76,7 @@ def receipt_link(smtp_server) -> str:
     text = next(part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
                 for part in receipt.walk() if part.get_content_type() == "text/plain")
     assert "Amount: €10.00 (monthly)" in text
+    assert_mail_links_work(Client(), receipt, at_least=2)  # the campaign, the manage page
     return MANAGE_LINK.search(text).group(1)
 
 

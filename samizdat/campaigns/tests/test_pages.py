@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from lxml import html
 
+from conftest import assert_mail_links_work
 from samizdat.campaigns import services
 from samizdat.campaigns.models import Donation
 from samizdat.campaigns.tests.conftest import choice, giving, perk_fields
@@ -34,6 +35,7 @@ def test_offline_pledge_is_pending_until_marked_received(client, campaign, smtp_
         "pending", 3000, "rosa@example.org", "offline")
     assert campaign.totals["raised"] == 0
     assert "IBAN" in smtp_server[0].get_payload(decode=True).decode()
+    assert_mail_links_work(client, smtp_server[0])
     assert services.mark_received(donation.pk) is True
     assert services.mark_received(donation.pk) is False  # clicked twice: counted once
     page = html.fromstring(client.get(URL).content)

@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from conftest import assert_mail_links_work
 from samizdat.campaigns import services
 from samizdat.campaigns.models import CampaignPage, Donation, Payment, Perk, StripeEvent
 from samizdat.campaigns.tests.conftest import (
@@ -108,6 +109,7 @@ def test_one_off_payment_counts_once_retry_is_ok_and_replay_is_refused(client, c
     assert "Amount: €30.00" in body and f"Reference: SZ-{donation.pk:06d}" in body
     assert "http://localhost/video-desk/" in body and "— The Test Ledger" in body
     assert "/manage/" not in body and "monthly" not in body
+    assert_mail_links_work(client, receipt)
 
     retry = post(client, payload, stripe_signature(payload))  # Stripe's retry: same id, new timestamp
     assert retry.status_code == 200 and retry.json()["outcome"] == "duplicate"

@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 from icalendar import Calendar
 
+from conftest import assert_mail_links_work
 from samizdat.core import spam
 from samizdat.events.models import Registration
 from samizdat.events.tests.conftest import JOIN_URL, register_and_confirm, signup
@@ -43,6 +44,7 @@ def test_register_confirms_and_mails_the_join_link(client, forum, smtp_server):
     response = client.post(forum.url, signup())
     assert response.status_code == 302 and response["Location"] == f"{forum.url}?sent=1"
     assert [mail["Subject"] for mail in smtp_server] == ["Confirm your registration: Forum on the war"]
+    assert_mail_links_work(client, smtp_server[0])  # the confirm page (a button), the event
     response = register_and_confirm(client, forum, smtp_server)  # the form again: the same link again
     registration = Registration.objects.get()
     assert response.status_code == 302
@@ -58,6 +60,7 @@ def test_register_confirms_and_mails_the_join_link(client, forum, smtp_server):
     event = ics_of(mail).walk("VEVENT")[0]
     assert JOIN_URL in str(event["DESCRIPTION"]) and str(event["LOCATION"]) == JOIN_URL
     assert event.decoded("DTSTART") == forum.starts_at
+    assert_mail_links_work(client, mail, at_least=2)  # the registration page, the cancel page
     own = client.get(response["Location"]).content.decode()
     assert JOIN_URL in own and "your seat is confirmed" in own and "1 seat left" not in own
     assert "1 seat left" in client.get(forum.url).content.decode()
@@ -110,6 +113,7 @@ def test_registering_twice_reminds_and_duplicates_nothing(client, forum, smtp_se
     assert reminder.envelope_rcpt == ["zoe@example.org"] and ics_of(reminder) is None
     body = body_of(reminder)
     assert "nothing has changed" in body and f"{forum.url}cancel/{registration.token}/" in body
+    assert_mail_links_work(client, reminder)
 
 
 def test_waiting_list_then_promotion_on_cancel(client, forum, smtp_server):
@@ -122,6 +126,7 @@ def test_waiting_list_then_promotion_on_cancel(client, forum, smtp_server):
     waiting_mail = smtp_server[2]
     assert "waiting list" in waiting_mail["Subject"] and JOIN_URL not in body_of(waiting_mail)
     assert ics_of(waiting_mail) is None
+    assert_mail_links_work(client, waiting_mail)
     own = client.get(f"{forum.url}registration/{third.token}/").content.decode()
     assert "you are on the waiting list" in own and JOIN_URL not in own
     page = client.get(forum.url).content.decode()
@@ -142,6 +147,8 @@ def test_waiting_list_then_promotion_on_cancel(client, forum, smtp_server):
     promoted = subjects["A seat is yours: Forum on the war"]
     assert promoted.envelope_rcpt == ["p2@example.org"] and JOIN_URL in body_of(promoted)
     assert JOIN_URL in str(ics_of(promoted).walk("VEVENT")[0]["DESCRIPTION"])
+    for mail in subjects.values():
+        assert_mail_links_work(client, mail, at_least=0)
     assert "is cancelled" in client.get(cancel_url + "?done=1").content.decode()
     assert client.post(cancel_url).status_code == 302  # again: nothing happens
     assert len(smtp_server) == 5

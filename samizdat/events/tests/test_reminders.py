@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from conftest import assert_mail_links_work
 from samizdat.events import services
 from samizdat.events.models import Registration
 from samizdat.events.tasks import send_event_reminders_task
@@ -18,7 +19,7 @@ from samizdat.events.tests.conftest import JOIN_URL
 pytestmark = pytest.mark.django_db
 
 
-def test_each_reminder_goes_out_exactly_once(events, smtp_server):
+def test_each_reminder_goes_out_exactly_once(client, events, smtp_server):
     start = (timezone.now() + timedelta(days=3)).replace(second=0, microsecond=0)
     event = events.add("Forum", starts_at=start)
     other = events.add("Other forum", starts_at=start + timedelta(days=20))
@@ -50,6 +51,8 @@ def test_each_reminder_goes_out_exactly_once(events, smtp_server):
     hourly = next(mail for mail in smtp_server if mail["Subject"] == "In one hour: Forum")
     text = hourly.get_payload()[0].get_payload(decode=True).decode()
     assert "starts in one hour" in text and JOIN_URL in text
+    for mail in smtp_server:
+        assert_mail_links_work(client, mail)
     assert Registration.objects.filter(reminder_hour_sent_at__isnull=False).count() == 2
 
 

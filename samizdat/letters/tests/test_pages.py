@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from freezegun import freeze_time
 
+from conftest import assert_mail_links_work
 from samizdat.letters import services
 from samizdat.letters.models import LetterPage, Signature
 from samizdat.letters.tests.conftest import body_of, links_in, signing
@@ -38,6 +39,7 @@ def test_sign_confirm_and_withdraw(client, letter, smtp_server):
     assert "Pay the cleaners" in mail["Subject"]
     links = links_in(mail)
     assert set(links) == {"confirm", "withdraw"}
+    assert_mail_links_work(client, mail, at_least=2)  # GETs show buttons: nothing changes
 
     shown = client.get(links["confirm"])  # a mail scanner's prefetch changes nothing
     assert shown.status_code == 200 and "Confirm my signature" in shown.content.decode()

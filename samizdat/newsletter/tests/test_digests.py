@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from conftest import assert_mail_links_work
 from samizdat.articles.models import ArticlePage
 from samizdat.newsletter import digests, sending
 from samizdat.newsletter.models import MailingList, Send, Subscriber
@@ -44,8 +45,8 @@ def test_schedule_daily_and_weekly(db):
     assert digests.last_scheduled_moment(weekly, at(day, 9)) == at(datetime.date(2026, 3, 2), 7)
 
 
-def test_a_daily_digest_is_due_once_and_skipped_when_nothing_is_new(outlet, newsletter_page, smtp_server,
-                                                                     django_capture_on_commit_callbacks):
+def test_a_daily_digest_is_due_once_and_skipped_when_nothing_is_new(
+        client, outlet, newsletter_page, smtp_server, django_capture_on_commit_callbacks):
     daily = MailingList.objects.create(name="Daily", slug="daily", digest=MailingList.Digest.DAILY,
                                        digest_time=datetime.time(7, 0))
     subscribe("reader@example.org", [daily], [outlet.en])
@@ -73,6 +74,7 @@ def test_a_daily_digest_is_due_once_and_skipped_when_nothing_is_new(outlet, news
         assert "Dockers walk out" in body and "Old news" not in body
         assert story.get_full_url() in body
         assert send.web_url in body
+    assert_mail_links_work(client, message, at_least=4)  # story, web version, preferences, unsubscribe
     daily.refresh_from_db()
     assert daily.last_digest_at == at(today, 7)
     assert sending.send_due_digests(at(today, 7, 2)) == []  # the next tick: already done

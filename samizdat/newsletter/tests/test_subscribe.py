@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 from freezegun import freeze_time
 
+from conftest import assert_mail_links_work
 from samizdat.newsletter import links, services
 from samizdat.newsletter.models import Subscriber
 from samizdat.newsletter.tests.conftest import (
@@ -42,6 +43,7 @@ def test_subscribe_and_confirm(client, newsletter, lists, smtp_server):
     assert "Confirm my subscription" in body_of(mail, "html")
     links_found = links_in(mail)
     assert set(links_found) == {"confirm"}
+    assert_mail_links_work(client, mail)
 
     shown = client.get(links_found["confirm"])  # a mail scanner's prefetch changes nothing
     assert shown.status_code == 200 and "Confirm my subscription" in shown.content.decode()
@@ -145,6 +147,7 @@ def test_subscribing_twice_and_the_states(client, newsletter, lists, smtp_server
     assert len(smtp_server) == 3 and "already subscribed" in smtp_server[2]["Subject"]
     assert "nothing has changed" in body_of(smtp_server[2])
     assert set(links_in(smtp_server[2])) == {"preferences"}
+    assert_mail_links_work(client, smtp_server[2])
     assert [item.slug for item in subscriber().lists.all()] == ["weekly"]  # confirmed: unchanged
 
     for status in ("unsubscribed", "bounced", "complained"):

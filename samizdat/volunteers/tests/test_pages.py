@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from lxml import html
 
-from conftest import local_smtp
+from conftest import assert_mail_links_work, local_smtp
 from samizdat.core import spam
 from samizdat.core.models import OutletSettings
 from samizdat.volunteers.models import ContactMessage, ContactPage, GetInvolvedPage, Volunteer
@@ -67,6 +67,7 @@ def test_signup_stores_volunteer_and_mails_confirmation(client, pages, smtp_serv
     assert "The Test Ledger" in mail["Subject"]
     body = mail.get_payload(decode=True).decode(mail.get_content_charset())
     assert "Hello Zoë Ñandú" in body and "Spanish → English (Native)" in body
+    assert_mail_links_work(client, mail, at_least=0)
     thanks = client.get(response["Location"])
     assert "Thank you for signing up" in thanks.content.decode()
 
@@ -111,6 +112,7 @@ def test_contact_stored_and_mailed_with_reply_to(client, pages, smtp_server):
     assert mail.envelope_rcpt == ["desk@ledger.example"]
     assert mail["Reply-To"] == "ana@example.org"
     assert "Look at the port." in mail.get_payload(decode=True).decode(mail.get_content_charset())
+    assert_mail_links_work(client, mail, at_least=0)
 
 
 def test_contact_falls_back_to_public_email_then_default(client, pages, smtp_server, settings):
