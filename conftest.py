@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import itertools
 import os
 import re
 import shutil
@@ -53,6 +54,14 @@ on_own_sqlite = pytest.mark.skipif(
 )
 
 
+# Tests that run manage.py in subprocesses on a scratch PostgreSQL database of their own (see
+# `scratch_postgres`): the PostgreSQL run covers them; the SQLite run skips them.
+on_own_postgres = pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="runs on a scratch PostgreSQL database of its own; covered by the PostgreSQL run",
+)
+
+
 ROOT = Path(__file__).parent
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
@@ -92,10 +101,17 @@ def own_sqlite_manage(tmp_path: Path, migrated_sqlite: Path, smtp_port: int,
     file, mailing to the SMTP server on `smtp_port`; `settings` (and a start's keyword arguments)
     add environment variables. Cache, task and mail settings of the caller's shell are dropped."""
     shutil.copy(migrated_sqlite, tmp_path / "db.sqlite3")
+    return own_manage(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite3'}", smtp_port, **settings)
+
+
+def own_manage(tmp_path: Path, database_url: str, smtp_port: int,
+               **settings: str) -> Callable[..., subprocess.Popen]:
+    """A starter of `manage.py <args>` processes on the database at `database_url` (media and cache
+    in `tmp_path`), as `own_sqlite_manage` describes; a start's DATABASE_URL may differ."""
     dropped = {"REDIS_URL", "TASKS_BACKEND", "DEBUG", "DATABASE_URL"}
     base = {key: value for key, value in os.environ.items()
             if key not in dropped and not key.startswith(("EMAIL_", "NEWSLETTER_"))}
-    env = {**base, "SECRET_KEY": "x" * 50, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    env = {**base, "SECRET_KEY": "x" * 50, "DATABASE_URL": database_url,
            "MEDIA_ROOT": str(tmp_path / "media"), "CACHE_DIR": str(tmp_path / "cache"),
            "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(smtp_port), "TASKS_BACKEND": "immediate", **settings}
 
@@ -425,3 +441,145 @@ def assert_mail_links_work(client, message, *, at_least: int = 1, made_up: tuple
         response = client.get(path, follow=True)
         assert response.status_code == 200, (message["Subject"], path, response.status_code)
     return paths
+
+
+# --- PostgreSQL going away, without touching the server -------------------------------------------
+
+
+COPIES = itertools.count(1)
+
+
+class TcpProxy:
+    """A TCP proxy on a free 127.0.0.1 port to `target` (host, port), in threads of the test.
+
+    `cut()` closes every connection it carries and stops listening (new connections are refused,
+    as by a stopped server); `restore()` listens again on the same port. The server behind it is
+    never touched: PostgreSQL "goes away" only for the processes that connect through the proxy.
+    """
+
+    def __init__(self, target: tuple[str, int]) -> None:
+        self.target = target
+        self.port = free_port()
+        self.lock = threading.Lock()
+        self.sockets: set[socket.socket] = set()
+        self.listener: socket.socket | None = None
+        self.restore()
+
+    def restore(self) -> None:
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(64)
+        with self.lock:
+            self.listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def cut(self) -> None:
+        with self.lock:
+            listener, self.listener = self.listener, None
+            sockets, self.sockets = self.sockets, set()
+        for sock in ([listener] if listener else []) + list(sockets):
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            sock.close()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _address = listener.accept()
+            except OSError:
+                return  # cut
+            try:
+                upstream = socket.create_connection(self.target, timeout=5)
+                upstream.settimeout(None)
+            except OSError:
+                client.close()
+                continue
+            with self.lock:
+                if self.listener is not listener:
+                    client.close()
+                    upstream.close()
+                    return
+                self.sockets |= {client, upstream}
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        for sock in (source, sink):
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
+def postgres_admin(url: str, *statements: str) -> None:
+    """Run `statements` in autocommit on the "postgres" database of the server `url` names."""
+    import psycopg
+
+    server = urlsplit(url)._replace(path="/postgres").geturl()
+    with psycopg.connect(server, autocommit=True, connect_timeout=5) as conn:
+        for statement in statements:
+            conn.execute(statement)
+
+
+@pytest.fixture(scope="session")
+def scratch_postgres() -> Iterator[str]:
+    """On the suite's PostgreSQL server, a database samizdat_faults_<pid> with every migration
+    applied, made once per session and dropped at the end; yields its URL. Tests copy it
+    (`postgres_copy`) rather than use it. Skips when the suite is not on PostgreSQL or the server
+    cannot be reached."""
+    suite_url = os.environ.get("DATABASE_URL", "")
+    if not suite_url.startswith("postgres"):
+        pytest.skip("needs the suite's PostgreSQL server (DATABASE_URL=postgres://…)")
+    try:
+        postgres_admin(suite_url, "SELECT 1")
+    except Exception as error:  # noqa: BLE001 - any reason the server cannot be used is a skip
+        pytest.skip(f"PostgreSQL at {urlsplit(suite_url).netloc} is not reachable: {error}")
+    name = f"samizdat_faults_{os.getpid()}"
+    url = urlsplit(suite_url)._replace(path=f"/{name}", query="").geturl()
+    postgres_admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
+    env = {**os.environ, "SECRET_KEY": "x" * 50, "DATABASE_URL": url}
+    env.pop("REDIS_URL", None)
+    try:
+        subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=ROOT,
+                       env=env, check=True, capture_output=True, timeout=300)
+        yield url
+    finally:
+        postgres_admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def postgres_copy(scratch_postgres: str) -> Iterator[str]:
+    """This test's own copy of the migrated scratch database (CREATE DATABASE … TEMPLATE: a file
+    copy, well under a second); dropped after the test. Yields its URL."""
+    template = urlsplit(scratch_postgres).path.lstrip("/")
+    name = f"{template}_{next(COPIES)}"
+    url = urlsplit(scratch_postgres)._replace(path=f"/{name}").geturl()
+    postgres_admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
+                   f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    yield url
+    postgres_admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def through(proxy: TcpProxy, url: str) -> str:
+    """`url` with its host and port replaced by the proxy's."""
+    parts = urlsplit(url)
+    auth = parts.netloc.rsplit("@", 1)[0] + "@" if "@" in parts.netloc else ""
+    return parts._replace(netloc=f"{auth}127.0.0.1:{proxy.port}").geturl()
+
+
+@pytest.fixture
+def postgres_proxy(postgres_copy: str) -> Iterator[TcpProxy]:
+    """A TcpProxy to the PostgreSQL server of `postgres_copy`; `through(proxy, url)` is the URL
+    that goes by it."""
+    parts = urlsplit(postgres_copy)
+    proxy = TcpProxy((parts.hostname or "127.0.0.1", parts.port or 5432))
+    yield proxy
+    proxy.cut()

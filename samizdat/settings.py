@@ -120,6 +120,7 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "axes.middleware.AxesMiddleware",
     "samizdat.core.csp.SiteCSPMiddleware",
+    "samizdat.core.storage.MediaNotWritableMiddleware",
 ]
 
 ROOT_URLCONF = "samizdat.urls"
@@ -248,7 +249,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # One small server serves its own media; behind nginx or S3 turn this off.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # A full or read-only media folder: nothing half-stored, a clear error (samizdat.core.storage).
+    "default": {"BACKEND": "samizdat.core.storage.MediaStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -10,8 +10,11 @@ A delivery's life: pending (due at `next_attempt_at`) → delivered, or failed (
 blocked or unreachable server, or no success within FEDERATION_RETRY_HOURS). A worker claims a
 pending delivery by moving its `next_attempt_at` a lease ahead (a conditional UPDATE, with SKIP
 LOCKED on PostgreSQL), so two workers never POST the same delivery at once and a crashed worker's
-claims come due again for `retry_due_deliveries`. Failures that may pass (5xx, 429, timeouts,
-refused connections) are retried after 1 min, 5 min, 30 min, 2 h, 6 h, then every 12 h.
+claims come due again for `retry_due_deliveries`. Answers are recorded as they come (a database
+restart is ridden out), so a worker that dies mid-batch leaves only its requests in flight to be
+sent again: delivery is at least once, and receivers know an activity by its id. Failures that
+may pass (5xx, 429, timeouts, refused connections) are retried after 1 min, 5 min, 30 min, 2 h,
+6 h, then every 12 h.
 
 An inbox that fails UNREACHABLE_FAILURES times in a row with no success for a day is marked
 unreachable: new activities are recorded as failed for it without a request, except one at a
@@ -24,14 +27,15 @@ import datetime
 import http.client
 import json
 import logging
+import time
 import uuid
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -60,6 +64,8 @@ BATCH_SIZE = 200
 PARALLEL_REQUESTS = 50
 # A claimed delivery is someone's for this long; after it, a crashed worker's claim comes due again.
 CLAIM_SECONDS = 15 * 60
+# Tries to record answers while the database is unreachable (1+2+4+8+15+15+15 s apart).
+RECORD_ATTEMPTS = 8
 UNREACHABLE_FAILURES = 8
 UNREACHABLE_AFTER = datetime.timedelta(days=1)
 USER_AGENT = "Samizdat (ActivityPub; +{})"
@@ -429,22 +435,51 @@ def deliver_now(delivery_ids: list[int]) -> dict[str, int]:
         requests.append(Request(delivery.pk, delivery.inbox_id, delivery.inbox.url, body, headers))
     by_id = {delivery.pk: delivery for delivery in deliveries}
     timeout = float(settings.FEDERATION_FETCH_TIMEOUT)
-    if len(requests) > 1:
-        with ThreadPoolExecutor(max_workers=min(PARALLEL_REQUESTS, len(requests))) as pool:
-            outcomes = list(pool.map(lambda request: post(request, timeout), requests))
-    else:
-        outcomes = [post(request, timeout) for request in requests]
     retries: dict[datetime.datetime, list[int]] = {}
-    with transaction.atomic():  # one commit for the batch: the requests are done, this takes milliseconds
-        for request, outcome in zip(requests, outcomes, strict=True):
-            delivery = by_id[request.delivery_id]
-            kind = record_outcome(delivery, outcome)
+
+    def settle(answered: list[tuple[Request, Outcome]]) -> None:
+        for kind, delivery in record_outcomes([(by_id[request.delivery_id], outcome)
+                                               for request, outcome in answered]):
             totals[kind] += 1
             if kind == "retrying":
                 retries.setdefault(delivery.next_attempt_at, []).append(delivery.pk)
-        for when, ids in sorted(retries.items()):
-            transaction.on_commit(lambda ids=ids, when=when: enqueue(ids, run_after=when))
+
+    if len(requests) > 1:
+        # Each answer is recorded as it comes (those that came together in one commit), not after
+        # the whole batch: a worker that dies mid-batch leaves only the requests still in flight
+        # to be sent again, not every inbox that had answered (up to BATCH_SIZE).
+        with ThreadPoolExecutor(max_workers=min(PARALLEL_REQUESTS, len(requests))) as pool:
+            waiting = {pool.submit(post, request, timeout): request for request in requests}
+            while waiting:
+                done, _rest = wait(waiting, return_when=FIRST_COMPLETED)
+                settle([(waiting.pop(future), future.result()) for future in done])
+    else:
+        settle([(request, post(request, timeout)) for request in requests])
+    for when, ids in sorted(retries.items()):
+        enqueue(ids, run_after=when)
     return totals
+
+
+def record_outcomes(answered: list[tuple[Delivery, Outcome]]) -> list[tuple[str, Delivery]]:
+    """Write what became of these POSTs in one commit, riding out a database restart; each
+    delivery's kind ("delivered", "failed" or "retrying") with it.
+
+    The requests went out: if the commit were lost, their deliveries would come due again when
+    the claim runs out and the inboxes would get them twice. So a dropped connection is reopened
+    and the commit retried (the writes are conditional on the delivery still pending: a commit
+    that went through before the connection dropped is not applied twice), for about a minute.
+    """
+    for attempt in range(RECORD_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                return [(record_outcome(delivery, outcome), delivery) for delivery, outcome in answered]
+        except (OperationalError, InterfaceError):
+            if attempt == RECORD_ATTEMPTS - 1 or connection.in_atomic_block:
+                raise
+            logger.warning("Database unreachable while recording deliveries; retrying")
+            connection.close()
+            time.sleep(min(2**attempt, 15))
+    return []
 
 
 def finish(delivery: Delivery, state: str, error: str = "", attempts: int | None = None) -> None:

@@ -121,6 +121,7 @@ def start_peer(host: str = "127.0.0.1") -> Peer:
     class Server(ThreadingHTTPServer):
         address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
         daemon_threads = True
+        request_queue_size = 128  # listen() backlog: the default 5 resets a fan-out's many connections
 
     server = Server((host, 0), Handler)
     holder["peer"] = Peer(server)
