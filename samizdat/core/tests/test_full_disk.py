@@ -66,7 +66,7 @@ def full_media(tmp_path, settings):
         media.chmod(0o755)
 
 
-@pytest.mark.django_db(transaction=True)  # autocommit, as served: no test transaction to break
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # autocommit, as served
 def test_a_full_media_disk_gives_the_editor_a_clear_error_and_stores_nothing(boss, full_media, settings):
     from wagtail.documents.models import Document
 
