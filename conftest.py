@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from html import unescape
@@ -231,6 +232,12 @@ def plain_http_settings(settings, tmp_path_factory):
     # A request to /es/ leaves Spanish active in this thread; the next module's fixtures run
     # before the next test's, so reset it here, after each test.
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def no_rate_limit(settings):
+    """Forms take any number of posts from one address (the fuzz tests post hundreds)."""
+    settings.SPAM_RATE_LIMIT = 10**6
 
 
 @pytest.fixture
@@ -583,3 +590,38 @@ def postgres_proxy(postgres_copy: str) -> Iterator[TcpProxy]:
     proxy = TcpProxy((parts.hostname or "127.0.0.1", parts.port or 5432))
     yield proxy
     proxy.cut()
+
+
+WORKER = ("db_worker", "--batch", "--no-reload", "--no-startup-delay", "--interval", "0")
+PROCESS_TIMEOUT = 120
+
+
+def finished(process: subprocess.Popen, returncode: int = 0) -> str:
+    """Wait for a `manage.py` process (bounded) and check how it ended; its stdout."""
+    try:
+        out, err = process.communicate(timeout=PROCESS_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        out, err = process.communicate()
+        raise AssertionError(f"{process.args} did not finish in {PROCESS_TIMEOUT} s:\n{out}\n{err}") from None
+    assert process.returncode == returncode, (process.args, process.returncode, out, err)
+    return out
+
+
+def supervise(start_worker: Callable[[], subprocess.Popen], done: Callable[[], bool],
+              tick: Callable[[], object], seconds: float) -> list[int]:
+    """Run batch workers as a supervisor would (systemd Restart=always, RestartSec=1) until `done`,
+    running the every-minute `tick` between two workers that ended normally; the exit codes."""
+    exits: list[int] = []
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        worker = start_worker()
+        worker.communicate(timeout=seconds)
+        exits.append(worker.returncode)
+        if worker.returncode != 0:
+            time.sleep(1)
+            continue
+        if done():
+            return exits
+        tick()
+    raise AssertionError(f"not done in {seconds} s; workers ended {exits}")

@@ -27,7 +27,6 @@ import datetime
 import http.client
 import json
 import logging
-import time
 import uuid
 from collections.abc import Iterable
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
@@ -35,11 +34,12 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from samizdat.core.outages import ride_out
 from samizdat.federation import actors, addresses, documents
 from samizdat.federation.models import (
     Actor,
@@ -64,8 +64,6 @@ BATCH_SIZE = 200
 PARALLEL_REQUESTS = 50
 # A claimed delivery is someone's for this long; after it, a crashed worker's claim comes due again.
 CLAIM_SECONDS = 15 * 60
-# Tries to record answers while the database is unreachable (1+2+4+8+15+15+15 s apart).
-RECORD_ATTEMPTS = 8
 UNREACHABLE_FAILURES = 8
 UNREACHABLE_AFTER = datetime.timedelta(days=1)
 USER_AGENT = "Samizdat (ActivityPub; +{})"
@@ -461,25 +459,19 @@ def deliver_now(delivery_ids: list[int]) -> dict[str, int]:
 
 
 def record_outcomes(answered: list[tuple[Delivery, Outcome]]) -> list[tuple[str, Delivery]]:
-    """Write what became of these POSTs in one commit, riding out a database restart; each
-    delivery's kind ("delivered", "failed" or "retrying") with it.
+    """Write what became of these POSTs in one commit, riding out a database restart
+    (core.outages); each delivery's kind ("delivered", "failed" or "retrying") with it.
 
     The requests went out: if the commit were lost, their deliveries would come due again when
-    the claim runs out and the inboxes would get them twice. So a dropped connection is reopened
-    and the commit retried (the writes are conditional on the delivery still pending: a commit
-    that went through before the connection dropped is not applied twice), for about a minute.
+    the claim runs out and the inboxes would get them twice. The writes are conditional on the
+    delivery still pending, so a commit that went through before its connection dropped is not
+    applied twice.
     """
-    for attempt in range(RECORD_ATTEMPTS):
-        try:
-            with transaction.atomic():
-                return [(record_outcome(delivery, outcome), delivery) for delivery, outcome in answered]
-        except (OperationalError, InterfaceError):
-            if attempt == RECORD_ATTEMPTS - 1 or connection.in_atomic_block:
-                raise
-            logger.warning("Database unreachable while recording deliveries; retrying")
-            connection.close()
-            time.sleep(min(2**attempt, 15))
-    return []
+    def write() -> list[tuple[str, Delivery]]:
+        with transaction.atomic():
+            return [(record_outcome(delivery, outcome), delivery) for delivery, outcome in answered]
+
+    return ride_out(write, "deliveries")
 
 
 def finish(delivery: Delivery, state: str, error: str = "", attempts: int | None = None) -> None:

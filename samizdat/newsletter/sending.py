@@ -25,13 +25,14 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Locale, Site
 
+from samizdat.core.outages import ride_out
 from samizdat.newsletter import links
 from samizdat.newsletter.models import Delivery, MailingList, Send, Subscriber
 
@@ -47,8 +48,6 @@ PARALLEL_BATCH_TASKS = 4
 TASK_SECONDS = 60
 # After connection trouble, the batch task tries again this much later (when the backend can defer).
 RETRY_SECONDS = 60
-# Tries to record a sent message while the database is unreachable (1+2+4+8+15+15+15 s apart).
-RECORD_ATTEMPTS = 8
 
 
 def render_message(template_base: str, context: dict) -> tuple[str, str]:
@@ -316,22 +315,9 @@ def deliver_claimed(send: Send, token: str) -> dict[str, int]:
 
 
 def record(delivery: QuerySet, **changes) -> int:
-    """Write what became of a message that left (or was refused), riding out a database restart.
-
-    The message is gone: if the UPDATE were lost, the delivery would go back to the queue and
-    its reader would get it twice. So a dropped connection is reopened and the UPDATE retried,
-    for up to about a minute, before the batch gives up.
-    """
-    for attempt in range(RECORD_ATTEMPTS):
-        try:
-            return delivery.update(**changes)
-        except (OperationalError, InterfaceError):
-            if attempt == RECORD_ATTEMPTS - 1 or connection.in_atomic_block:
-                raise
-            logger.warning("Database unreachable while recording a delivery; retrying")
-            connection.close()
-            time.sleep(min(2**attempt, 15))
-    return 0
+    """Write what became of a message that left (or was refused), riding out a database restart
+    (core.outages): the message is gone, and a lost UPDATE would send it to its reader twice."""
+    return ride_out(lambda: delivery.update(**changes), "a delivery")
 
 
 def claim_renewal_seconds() -> float:

@@ -13,14 +13,9 @@ from samizdat.campaigns.models import Donation, Payment, PerkClaim, StripeEvent
 from samizdat.campaigns.tests.conftest import giving, stripe_event
 from samizdat.campaigns.tests.test_webhook import post, session, stripe_gift
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_rate_limit")]
 STORED = (Donation, PerkClaim)
 STRIPE_STORED = (Donation, Payment, StripeEvent)
-
-
-@pytest.fixture(autouse=True)
-def no_rate_limit(settings):
-    settings.SPAM_RATE_LIMIT = 10**6
 
 
 @fuzz_settings

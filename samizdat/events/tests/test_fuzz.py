@@ -9,12 +9,7 @@ from fuzzing import broken, fuzz_settings, post_and_check, post_raw_and_check, r
 from samizdat.events.models import Registration
 from samizdat.events.tests.conftest import signup
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def no_rate_limit(settings):
-    settings.SPAM_RATE_LIMIT = 10**6
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_rate_limit")]
 
 
 @pytest.fixture

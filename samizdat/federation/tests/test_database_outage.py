@@ -26,9 +26,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from conftest import TcpProxy, on_own_postgres, own_manage, through
+from conftest import WORKER, TcpProxy, on_own_postgres, own_manage, supervise, through
 from samizdat.federation.tests.peer import Peer, start_peer
-from samizdat.federation.tests.test_worker_kill import FOLLOWERS, REPORT, SETUP, WORKER, run
+from samizdat.federation.tests.test_worker_kill import FOLLOWERS, SETUP, report, run
 
 CUT_AT = 15
 OUTAGE_SECONDS = 10
@@ -67,31 +67,6 @@ def peer() -> Iterator[Peer]:
     server.stop()
 
 
-def report(start) -> dict:
-    import json
-
-    return json.loads(run(start("shell", "-c", REPORT)).strip().splitlines()[-1])
-
-
-def supervise(start, database_url: str, proxied_url: str) -> list[int]:
-    """Run workers through the proxy until every delivery is done, restarting dead ones after 1 s,
-    the tick between two that ended normally; the workers' exit codes."""
-    exits: list[int] = []
-    deadline = time.monotonic() + DEADLINE_SECONDS
-    while time.monotonic() < deadline:
-        worker = start(*WORKER, DATABASE_URL=proxied_url)
-        worker.communicate(timeout=DEADLINE_SECONDS)
-        exits.append(worker.returncode)
-        if worker.returncode != 0:
-            time.sleep(1)  # RestartSec
-            continue
-        states = [state for _kind, state, *_rest in report(start).values()]
-        if len(states) == FOLLOWERS and set(states) == {"delivered"}:
-            return exits
-        run(start("retry_federation_deliveries", DATABASE_URL=database_url))
-    raise AssertionError(f"the fan-out was not done in {DEADLINE_SECONDS} s; workers ended {exits}")
-
-
 @on_own_postgres
 def test_database_gone_for_ten_seconds_mid_fan_out_loses_no_inbox_and_repeats_none(tmp_path, postgres_copy,
                                                                                     postgres_proxy, peer):
@@ -100,7 +75,13 @@ def test_database_gone_for_ten_seconds_mid_fan_out_loses_no_inbox_and_repeats_no
     run(start("shell", "-c", f"FOLLOWERS, BASE = {FOLLOWERS}, {peer.base!r}\n{SETUP}"))
     outage = Outage(peer, postgres_proxy, CUT_AT)
     began = time.monotonic()
-    exits = supervise(start, postgres_copy, through(postgres_proxy, postgres_copy))
+    def fanned_out() -> bool:
+        states = [state for _kind, state, *_rest in report(start).values()]
+        return len(states) == FOLLOWERS and set(states) == {"delivered"}
+
+    proxied = through(postgres_proxy, postgres_copy)
+    exits = supervise(lambda: start(*WORKER, DATABASE_URL=proxied), fanned_out,
+                      lambda: run(start("retry_federation_deliveries")), DEADLINE_SECONDS)
     took = time.monotonic() - began
     assert outage.restored.is_set()
 

@@ -26,13 +26,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import on_own_sqlite, own_sqlite_manage
+from conftest import PROCESS_TIMEOUT, WORKER, on_own_sqlite, own_sqlite_manage
+from conftest import finished as run
 from samizdat.federation.tests.peer import Peer, start_peer
 
 FOLLOWERS = 40
 ACCEPT_FIRST = 15
-TIMEOUT = 120
-WORKER = ("db_worker", "--batch", "--no-reload", "--no-startup-delay", "--interval", "0")
 
 SETUP = """
 import datetime
@@ -105,7 +104,7 @@ class Gate:
                 self.accepted.append(path)
                 return 202, None
             self.held += 1
-        self.released.wait(timeout=TIMEOUT)
+        self.released.wait(timeout=PROCESS_TIMEOUT)
         return 503, None
 
     def open(self) -> None:
@@ -126,17 +125,6 @@ def peer() -> Iterator[Peer]:
 
 
 Manage = Callable[..., subprocess.Popen]
-
-
-def run(process: subprocess.Popen, returncode: int = 0) -> str:
-    try:
-        out, err = process.communicate(timeout=TIMEOUT)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        out, err = process.communicate()
-        raise AssertionError(f"{process.args} did not finish in {TIMEOUT} s:\n{out}\n{err}") from None
-    assert process.returncode == returncode, (process.args, process.returncode, out, err)
-    return out
 
 
 def report(manage: Manage) -> dict:

@@ -9,12 +9,7 @@ from fuzzing import broken, fuzz_settings, post_and_check, post_raw_and_check, r
 from samizdat.letters.models import Signature
 from samizdat.letters.tests.conftest import signing
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def no_rate_limit(settings):
-    settings.SPAM_RATE_LIMIT = 10**6
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_rate_limit")]
 
 
 @fuzz_settings

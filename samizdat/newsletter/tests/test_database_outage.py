@@ -25,8 +25,8 @@ import threading
 import time
 from collections import Counter
 
-from conftest import TcpProxy, local_smtp, on_own_postgres, own_manage, through
-from samizdat.newsletter.tests.test_worker_kill import ADDRESSES, SETUP, WORKER, report, run
+from conftest import WORKER, TcpProxy, local_smtp, on_own_postgres, own_manage, supervise, through
+from samizdat.newsletter.tests.test_worker_kill import ADDRESSES, SETUP, report, run
 
 CUT_AT = 12  # the message (1-based) whose acceptance the database goes away on: mid-batch
 OUTAGE_SECONDS = 10
@@ -55,24 +55,6 @@ class OutageServer:
         self.restored.set()
 
 
-def supervise(start, database_url: str, proxied_url: str) -> list[int]:
-    """Run workers through the proxy until the send is done, restarting dead ones after 1 s, the
-    tick between two that ended normally; the workers' exit codes."""
-    exits: list[int] = []
-    deadline = time.monotonic() + DEADLINE_SECONDS
-    while time.monotonic() < deadline:
-        worker = start(*WORKER, DATABASE_URL=proxied_url)
-        worker.communicate(timeout=DEADLINE_SECONDS)
-        exits.append(worker.returncode)
-        if worker.returncode != 0:
-            time.sleep(1)  # RestartSec
-            continue
-        if report(start)["status"] == "done":
-            return exits
-        run(start("send_newsletters", DATABASE_URL=database_url))
-    raise AssertionError(f"the send was not done in {DEADLINE_SECONDS} s; workers ended {exits}")
-
-
 @on_own_postgres
 def test_database_gone_for_ten_seconds_mid_send_loses_no_one_and_repeats_no_one(tmp_path, postgres_copy,
                                                                                  postgres_proxy):
@@ -81,7 +63,10 @@ def test_database_gone_for_ten_seconds_mid_send_loses_no_one_and_repeats_no_one(
         start = own_manage(tmp_path, postgres_copy, port, TASKS_BACKEND="database", NEWSLETTER_BATCH_SIZE="5")
         run(start("shell", "-c", SETUP))
         began = time.monotonic()
-        exits = supervise(start, postgres_copy, through(postgres_proxy, postgres_copy))
+        proxied = through(postgres_proxy, postgres_copy)
+        exits = supervise(lambda: start(*WORKER, DATABASE_URL=proxied),
+                          lambda: report(start)["status"] == "done",
+                          lambda: run(start("send_newsletters")), DEADLINE_SECONDS)
         took = time.monotonic() - began
         assert handler.restored.is_set() and handler.cut_when is not None
         done = report(start)

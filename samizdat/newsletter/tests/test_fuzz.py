@@ -20,12 +20,7 @@ from fuzzing import (
 from samizdat.newsletter.models import Subscriber
 from samizdat.newsletter.tests.conftest import make_subscriber, subscribing
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def no_rate_limit(settings):
-    settings.SPAM_RATE_LIMIT = 10**6
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_rate_limit")]
 
 
 def statuses() -> list[tuple[str, str]]:

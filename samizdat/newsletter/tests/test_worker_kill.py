@@ -21,15 +21,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import free_port, local_smtp, on_own_sqlite, own_sqlite_manage
+from conftest import WORKER, free_port, local_smtp, on_own_sqlite, own_sqlite_manage
+from conftest import finished as run
 
 ROOT = Path(__file__).resolve().parents[3]
 READERS = 30
 BATCH_SIZE = 5
 KILL_AT = 11  # messages accepted before the worker is killed: it dies on the 12th, mid-batch
-TIMEOUT = 120
 ADDRESSES = [f"reader{number:02}@example.org" for number in range(READERS)]
-WORKER = ("db_worker", "--batch", "--no-reload", "--no-startup-delay", "--interval", "0")
 
 SETUP = f"""
 from wagtail.models import Locale
@@ -115,18 +114,6 @@ def manage(tmp_path: Path, migrated_sqlite: Path, smtp: tuple[KillingServer, int
                               NEWSLETTER_BATCH_SIZE=str(BATCH_SIZE))
     run(start("shell", "-c", SETUP))
     return start
-
-
-def run(process: subprocess.Popen, returncode: int = 0) -> str:
-    """Waits for the process (bounded); its stdout, after checking how it ended."""
-    try:
-        out, err = process.communicate(timeout=TIMEOUT)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        out, err = process.communicate()
-        raise AssertionError(f"{process.args} did not finish in {TIMEOUT} s:\n{out}\n{err}") from None
-    assert process.returncode == returncode, (process.args, process.returncode, out, err)
-    return out
 
 
 def report(manage: Manage) -> dict:

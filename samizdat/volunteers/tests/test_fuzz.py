@@ -9,13 +9,8 @@ from fuzzing import broken, fuzz_settings, post_and_check, post_raw_and_check, r
 from samizdat.volunteers.models import ContactMessage, Volunteer
 from samizdat.volunteers.tests.test_pages import message, pages, signup  # noqa: F401 - fixture
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_rate_limit")]
 STORED = (ContactMessage, Volunteer)
-
-
-@pytest.fixture(autouse=True)
-def no_rate_limit(settings):
-    settings.SPAM_RATE_LIMIT = 10**6
 
 
 @fuzz_settings
