@@ -24,9 +24,10 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 
 run: $(VENV)/.installed
 	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 TASKS_BACKEND=immediate $(PY) manage.py load_demo
+	DEBUG=1 TASKS_BACKEND=immediate BASE_URL=http://localhost:$(PORT) $(PY) manage.py load_demo
+	DEBUG=1 $(PY) manage.py set_site_host localhost:$(PORT)
 	DEBUG=1 TASKS_BACKEND=immediate $(PY) manage.py rebuild_search_index
-	DEBUG=1 HOST=$(HOST) PORT=$(PORT) bash scripts/serve-dev.sh
+	DEBUG=1 HOST=$(HOST) PORT=$(PORT) BASE_URL=http://localhost:$(PORT) bash scripts/serve-dev.sh
 
 # Generated bad input, far longer than the suite's 25 examples per endpoint, new ones each run
 # (FUZZ_EXAMPLES=… to change how many; a failure prints the input that broke it).

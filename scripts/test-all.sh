@@ -23,7 +23,7 @@ psycopg.connect(host=parts.hostname, port=parts.port or 5432, user=parts.usernam
 PY
 then
   echo "==> Test suite on PostgreSQL, in the background (output in $pg_log)"
-  DATABASE_CONN_MAX_AGE=0 DATABASE_URL="$url" .venv/bin/pytest --basetemp=var/pytest-postgres \
+  DATABASE_CONN_MAX_AGE=0 DATABASE_URL="$url" .venv/bin/pytest --basetemp=var/pytest-postgres --durations=15 \
     >"$pg_log" 2>&1 &
   pg_pid=$!
   pg_status=running
@@ -32,7 +32,7 @@ fi
 sqlite_rc=0
 if [ "$mode" != postgres ]; then
   echo "==> Test suite on SQLite"
-  DATABASE_URL= .venv/bin/pytest --basetemp=var/pytest-sqlite
+  DATABASE_URL= .venv/bin/pytest --basetemp=var/pytest-sqlite --durations=15
   sqlite_rc=$?
 fi
 
