@@ -10,7 +10,9 @@ checks the shipped TLS server block with `nginx -t`.
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -56,12 +58,13 @@ def app_port(tmp_path: Path, migrated_sqlite: Path) -> Iterator[int]:
            "STATIC_ROOT": str(tmp_path / "static"), "TASKS_BACKEND": "immediate"}
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "samizdat.wsgi", "-w", "1", "--timeout", "60",
-         "-b", f"127.0.0.1:{port}"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+         "-b", f"127.0.0.1:{port}"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        start_new_session=True)
     try:
         wait_for_port(port, process)
         yield port
     finally:
-        process.kill()
+        os.killpg(process.pid, signal.SIGKILL)  # the master and its worker, which holds the pipe too
         process.communicate()
 
 
